@@ -1,0 +1,7 @@
+/** Renderer entry: console, wall and (later) setup, in one Vue app. */
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './App.vue';
+import { i18n } from './i18n';
+
+createApp(App).use(createPinia()).use(i18n).mount('#app');

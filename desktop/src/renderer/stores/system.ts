@@ -1,0 +1,56 @@
+/** Health of the hub and, through it, of the SFU and device bridge; polled so the UI shows state, not a frozen screen. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export type LinkState = 'connecting' | 'online' | 'offline' | 'reconnecting';
+
+export interface ServiceView {
+  service: string;
+  state: LinkState;
+  uptimeS?: number;
+}
+
+interface ServicesAnswer {
+  services: { service: string; state: 'online' | 'offline'; health?: { uptimeS: number } }[];
+}
+
+export const useSystemStore = defineStore('system', () => {
+  const hub = ref<ServiceView>({ service: 'hub', state: 'connecting' });
+  const others = ref<ServiceView[]>([
+    { service: 'sfu', state: 'connecting' },
+    { service: 'device-bridge', state: 'connecting' },
+  ]);
+  const lastChecked = ref<Date | undefined>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  async function refresh(): Promise<void> {
+    try {
+      const health = (await (await fetch('healthz', { signal: AbortSignal.timeout(3000) })).json()) as { uptimeS: number };
+      hub.value = { service: 'hub', state: 'online', uptimeS: health.uptimeS };
+      const answer = (await (await fetch('api/v1/system/services', { signal: AbortSignal.timeout(4000) })).json()) as ServicesAnswer;
+      others.value = answer.services.map((s) => {
+        const view: ServiceView = { service: s.service, state: s.state };
+        if (s.health) view.uptimeS = s.health.uptimeS;
+        return view;
+      });
+    } catch {
+      const wasUp = hub.value.state === 'online' || hub.value.state === 'reconnecting';
+      hub.value = { service: 'hub', state: wasUp ? 'reconnecting' : 'offline' };
+      others.value = others.value.map((s) => ({ service: s.service, state: 'offline' }));
+    }
+    lastChecked.value = new Date();
+  }
+
+  function start(intervalMs = 3000): void {
+    if (timer) return;
+    void refresh();
+    timer = setInterval(() => void refresh(), intervalMs);
+  }
+
+  function stop(): void {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  }
+
+  return { hub, others, lastChecked, refresh, start, stop };
+});

@@ -1,0 +1,113 @@
+/**
+ * `npm start`: starts hub, SFU and device bridge under supervision, opens the desktop
+ * (Electron, else Chromium windows, else URLs), and stops everything on SIGINT/SIGTERM.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ServiceName, type ServiceName as ServiceNameT } from '@cc/protocol';
+import { ConfigError, createLogger, loadConfig } from '@cc/runtime';
+import { z } from 'zod';
+import { USAGE, parseArgs } from './args.js';
+import { openDesktop, type OpenedDesktop } from './desktop-opener.js';
+import { formatLogLine } from './log-format.js';
+import { ServiceSupervisor, SupervisorEvent } from './supervisor.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVICES: { name: ServiceNameT; entry: string }[] = [
+  { name: ServiceName.Hub, entry: 'hub/dist/main.js' },
+  { name: ServiceName.Sfu, entry: 'sfu/dist/main.js' },
+  { name: ServiceName.Bridge, entry: 'device-bridge/dist/main.js' },
+];
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+const env: NodeJS.ProcessEnv = { ...process.env };
+if (args.config) env.CC_CONFIG = resolve(args.config);
+let dataDir: string;
+try {
+  // Only the shared settings matter here; each service validates its own section.
+  dataDir = loadConfig('launcher', z.object({}).strict(), { argv: [], env }).shared.dataDir;
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78);
+}
+env.CC_DATA_DIR = dataDir;
+const logDir = join(dataDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const logger = createLogger('launcher');
+const pretty = process.stdout.isTTY === true;
+
+const logFiles: WriteStream[] = [];
+const supervisors = SERVICES.map(({ name, entry }) => {
+  const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+  logFiles.push(file);
+  return new ServiceSupervisor({
+    service: name,
+    entry: join(repoRoot, entry),
+    args: [],
+    env,
+    logger,
+    onLine: (line, stream) => {
+      file.write(`${line}\n`);
+      const out = pretty ? formatLogLine(line, name) : line;
+      (stream === 'stderr' ? process.stderr : process.stdout).write(`${out}\n`);
+    },
+  });
+});
+
+let desktop: OpenedDesktop | undefined;
+let shuttingDown = false;
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ reason }, 'stopping the command center');
+  desktop?.close();
+  await Promise.all(supervisors.map((s) => s.stop()));
+  await Promise.all(logFiles.map((f) => new Promise((done) => f.end(done))));
+  logger.info('all services stopped');
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => (shuttingDown ? process.exit(130) : void shutdown('SIGINT', 0)));
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+
+const firstReady = supervisors.map(
+  (s) => new Promise<Record<string, string>>((done) => s.once(SupervisorEvent.Ready, done)),
+);
+for (const supervisor of supervisors) {
+  supervisor.on(SupervisorEvent.ConfigInvalid, (problems) => {
+    process.stderr.write(`\nThe command center cannot start: invalid configuration\n  ${problems.join('\n  ')}\n`);
+    void shutdown('invalid configuration', 78);
+  });
+  supervisor.start();
+}
+
+const [hubUrls, sfuUrls, bridgeUrls] = await Promise.all(firstReady);
+const consoleUrl = hubUrls?.console ?? '';
+const wall = hubUrls?.wall ?? '';
+process.stdout.write(
+  [
+    '',
+    '  执行指挥中心 is running / command center is running',
+    `    console 值班台   ${consoleUrl}`,
+    `    wall 大屏        ${wall}`,
+    `    hub              ${hubUrls?.http ?? ''}`,
+    `    sfu              ${sfuUrls?.http ?? ''}  signalling ${sfuUrls?.signalling ?? ''}`,
+    `    device bridge    ${bridgeUrls?.http ?? ''}`,
+    `    data             ${dataDir}`,
+    '  Ctrl-C stops everything.',
+    '',
+  ].join('\n') + '\n',
+);
+if (!args.headless && !shuttingDown) desktop = openDesktop(repoRoot, dataDir, { console: consoleUrl, wall }, logger);

@@ -1,0 +1,46 @@
+/** Signs and verifies join tokens (see @cc/protocol join-token) with a key kept in the data directory. */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ErrorCode, ProtocolError, joinTokenClaimsSchema, type JoinTokenClaims } from '@cc/protocol';
+
+/** Reads `<dataDir>/secrets/join-token.key`, creating it once (whoever starts first wins). */
+export function loadJoinTokenKey(dataDir: string): Buffer {
+  const path = join(dataDir, 'secrets', 'join-token.key');
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(path, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const hex = readFileSync(path, 'utf8').trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`join token key ${path} is malformed`);
+  return Buffer.from(hex, 'hex');
+}
+
+function mac(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(body).digest('base64url');
+}
+
+export function signJoinToken(key: Buffer, claims: JoinTokenClaims): string {
+  const body = Buffer.from(JSON.stringify(joinTokenClaimsSchema.parse(claims))).toString('base64url');
+  return `${body}.${mac(key, body)}`;
+}
+
+export function verifyJoinToken(key: Buffer, token: string, nowS = Math.floor(Date.now() / 1000)): JoinTokenClaims {
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined) throw new ProtocolError(ErrorCode.InvalidToken);
+  const expected = Buffer.from(mac(key, body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ProtocolError(ErrorCode.InvalidToken);
+  }
+  let claims: JoinTokenClaims;
+  try {
+    claims = joinTokenClaimsSchema.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+  } catch (cause) {
+    throw new ProtocolError(ErrorCode.InvalidToken, undefined, { cause });
+  }
+  if (claims.exp <= nowS) throw new ProtocolError(ErrorCode.TokenExpired);
+  return claims;
+}

@@ -1,0 +1,53 @@
+/** SFU service entry: mediasoup workers, rooms and the signalling WebSocket (`/ws`). */
+import { WebSocketServer } from 'ws';
+import { SFU_MAX_MESSAGE_BYTES, ServiceName } from '@cc/protocol';
+import { PRODUCT_VERSION, createHttpServer, loadJoinTokenKey, runService } from '@cc/runtime';
+import { sfuConfigSchema } from './config.js';
+import { RoomRegistry } from './rooms/room-registry.js';
+import { Session } from './signalling/session.js';
+import { WorkerPool } from './workers/worker-pool.js';
+
+await runService({
+  name: ServiceName.Sfu,
+  section: 'sfu',
+  schema: sfuConfigSchema,
+  async start({ config, logger, disposables }) {
+    const settings = config.service;
+    const joinKey = loadJoinTokenKey(config.shared.dataDir);
+    const pool = await WorkerPool.create(settings, logger);
+    disposables.add('workers', () => pool.close());
+    const rooms = new RoomRegistry(pool, settings, logger);
+    disposables.add('rooms', () => rooms.closeAll());
+    const sessions = new Set<Session>();
+    rooms.onRoomLost = (room) => {
+      for (const session of sessions) if (session.roomId === room.id) session.dropForRejoin();
+    };
+
+    const app = createHttpServer({
+      service: ServiceName.Sfu,
+      version: PRODUCT_VERSION,
+      logger,
+      healthDetails: () => ({ workers: pool.pids.length, workerPids: pool.pids, workerRestarts: pool.restarts, rooms: rooms.count, sessions: sessions.size }),
+    });
+    const wss = new WebSocketServer({ noServer: true, maxPayload: SFU_MAX_MESSAGE_BYTES });
+    app.server.on('upgrade', (request, socket, head) => {
+      if (new URL(request.url ?? '/', 'http://x').pathname !== '/ws') {
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const session = new Session(ws, rooms, joinKey, logger.child({ module: 'signalling' }));
+        sessions.add(session);
+        ws.on('close', () => sessions.delete(session));
+      });
+    });
+    disposables.add('http', () => app.close());
+    disposables.add('websocket', () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    });
+    await app.listen({ host: settings.host, port: settings.port });
+    const url = `http://${settings.host}:${settings.port}`;
+    return { urls: { http: url, signalling: `ws://${settings.host}:${settings.port}/ws` } };
+  },
+});

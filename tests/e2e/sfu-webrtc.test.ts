@@ -1,0 +1,109 @@
+/**
+ * The test that catches a broken mediasoup worker build: real Chromium peers, real
+ * ICE/DTLS/SRTP through a WebRtcTransport, and decoded frames on the far side.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadJoinTokenKey, signJoinToken } from '@cc/runtime';
+import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
+import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+import { rtcPeerBundle } from './support/rtc-bundle.js';
+
+let sfu: Running;
+let t: TestEnv;
+let browser: Browser;
+
+function token(name: string, room = 'foundation'): string {
+  const key = loadJoinTokenKey(t.dataDir);
+  return signJoinToken(key, { room, sub: name, name, role: 'court_user', exp: Math.floor(Date.now() / 1000) + 300 });
+}
+
+async function peerPage(): Promise<Page> {
+  const page = await browser.newPage();
+  // Any page of the SFU's origin: 127.0.0.1 is a secure context, so getUserMedia works.
+  await page.goto(`${t.sfuUrl}/healthz`);
+  await page.addScriptTag({ content: await rtcPeerBundle() });
+  return page;
+}
+
+beforeAll(async () => {
+  t = await testEnv();
+  sfu = startNode('sfu/dist/main.js', [], t.env);
+  await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000);
+  browser = await launchChromium(WEBRTC_FLAGS);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  sfu?.child.kill('SIGTERM');
+  await sfu?.exited;
+});
+
+describe('SFU media path (real mediasoup worker, real Chromium)', () => {
+  it('relays a fake camera and microphone from one browser peer to another, which decodes the frames', async () => {
+    const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+    const sender = await peerPage();
+    const receiver = await peerPage();
+    await sender.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk), [ws, token('sender')]);
+    const produced = await sender.evaluate(() => (window as any).ccPeer.publishCamera());
+    expect(produced).toHaveLength(2);
+
+    await receiver.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk), [ws, token('receiver')]);
+    expect(await receiver.evaluate(() => (window as any).ccPeer.consumeAll())).toBe(2);
+
+    const stats = await waitFor(
+      'frames decoded and audio received',
+      async () => {
+        const s: { kind: string; framesDecoded: number; packetsReceived: number }[] = await receiver.evaluate(() => (window as any).ccPeer.receiveStats());
+        const video = s.find((x) => x.kind === 'video');
+        const audio = s.find((x) => x.kind === 'audio');
+        return video && audio && video.framesDecoded > 10 && audio.packetsReceived > 10 ? s : undefined;
+      },
+      30_000,
+    );
+    expect(stats.find((x) => x.kind === 'video')?.framesDecoded).toBeGreaterThan(10);
+    // The sender learned about the receiver joining.
+    expect(await sender.evaluate(() => (window as any).ccPeer.events)).toContain('peerJoined');
+    await sender.close();
+    await receiver.close();
+  });
+
+  it('refuses a forged or expired join token with a clear error', async () => {
+    const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+    const page = await peerPage();
+    const forged = `${token('x').split('.')[0]}.AAAA`;
+    const forgedError = await page.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk).then(() => 'joined', (e: Error) => e.message), [ws, forged]);
+    expect(forgedError).toContain('invalid_token');
+    const key = loadJoinTokenKey(t.dataDir);
+    const expired = signJoinToken(key, { room: 'r', sub: 'late', name: 'late', role: 'viewer', exp: Math.floor(Date.now() / 1000) - 1 });
+    const page2 = await peerPage();
+    const expiredError = await page2.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk).then(() => 'joined', (e: Error) => e.message), [ws, expired]);
+    expect(expiredError).toContain('token_expired');
+    await page.close();
+    await page2.close();
+  });
+
+  it('answers malformed, unknown and out-of-order signalling with errors and keeps serving', async () => {
+    const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+    const page = await peerPage();
+    const replies = await page.evaluate(async (url) => {
+      const socket = new WebSocket(url);
+      await new Promise((r) => (socket.onopen = r));
+      const ask = (text: string): Promise<any> =>
+        new Promise((resolve) => {
+          socket.onmessage = (e) => resolve(JSON.parse(String(e.data)));
+          socket.send(text);
+        });
+      return [
+        await ask('not json'),
+        await ask(JSON.stringify({ id: 1, type: 'selfDestruct', data: {} })),
+        await ask(JSON.stringify({ id: 2, type: 'produce', data: { transportId: 'x' } })),
+        await ask(JSON.stringify({ id: 3, type: 'createTransport', data: { direction: 'send' } })),
+      ];
+    }, ws);
+    expect(replies.map((r: any) => r.error?.code)).toEqual(['bad_request', 'unknown_message_type', 'validation_failed', 'out_of_order']);
+    expect(replies[3].error.message).toBe('操作顺序错误');
+    expect((await health(t.sfuUrl))?.status).toBe('ok');
+    await page.close();
+  });
+});
