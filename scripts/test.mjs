@@ -23,12 +23,17 @@ run('build', [join(root, 'scripts/build.mjs')]);
 if (only.length === 0) {
   run('eslint', [bin('eslint', 'bin/eslint.js'), '.']);
   run('prettier', [bin('prettier', 'bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
+  run('tests type-check (tsc)', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.tests.json']);
   run('renderer type-check (vue-tsc)', [bin('vue-tsc', 'bin/vue-tsc.js'), '--noEmit', '-p', 'desktop/tsconfig.renderer.json']);
 }
 const report = join(mkdtempSync(join(tmpdir(), 'cc-test-')), 'vitest.json');
-const ok = run('vitest (unit + e2e)', [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...only], {
-  allowFail: true,
-});
+const ok = run(
+  'vitest (unit + e2e)',
+  [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...only],
+  {
+    allowFail: true,
+  },
+);
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = summary.numPendingTests + summary.numTodoTests;

@@ -8,8 +8,14 @@ export const bridgeConfigSchema = z
     /** Control API. */
     port: portSchema.default(8702),
     /** GB/T 28181 server ID (20 digits) and domain (its first 10 digits by convention). */
-    sipId: z.string().regex(/^\d{20}$/, 'must be 20 digits').default('34020000002000000001'),
-    sipDomain: z.string().regex(/^\d{10}$/, 'must be 10 digits').default('3402000000'),
+    sipId: z
+      .string()
+      .regex(/^\d{20}$/, 'must be 20 digits')
+      .default('34020000002000000001'),
+    sipDomain: z
+      .string()
+      .regex(/^\d{10}$/, 'must be 10 digits')
+      .default('3402000000'),
     sipHost: hostSchema.default('127.0.0.1'),
     sipPort: portSchema.default(5060),
     rtpMinPort: portSchema.default(30000),

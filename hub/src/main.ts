@@ -28,10 +28,7 @@ await runService({
     disposables.add('http', () => app.close());
 
     app.get(`${API_PREFIX}/system/services`, async () => ({
-      services: await Promise.all([
-        probeService(ServiceName.Sfu, settings.sfuUrl),
-        probeService(ServiceName.Bridge, settings.bridgeUrl),
-      ]),
+      services: await Promise.all([probeService(ServiceName.Sfu, settings.sfuUrl), probeService(ServiceName.Bridge, settings.bridgeUrl)]),
     }));
 
     if (existsSync(settings.rendererDir)) {

@@ -73,7 +73,10 @@ export function openDesktop(repoRoot: string, dataDir: string, urls: DesktopUrls
   const electron = findElectronBinary(repoRoot);
   if (electron && hasGraphicalSession()) {
     const main = join(repoRoot, 'desktop', 'dist', 'main', 'index.js');
-    track(spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, CC_CONSOLE_URL: urls.console, CC_WALL_URL: urls.wall } }), 'electron');
+    track(
+      spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, CC_CONSOLE_URL: urls.console, CC_WALL_URL: urls.wall } }),
+      'electron',
+    );
     logger.info({ electron }, 'desktop opened in Electron');
     return { mode: 'electron', close };
   }
@@ -85,16 +88,24 @@ export function openDesktop(repoRoot: string, dataDir: string, urls: DesktopUrls
   const { console: consoleDisplay, walls } = assignDisplays(listDisplays());
   const profiles = join(dataDir, 'chromium');
   mkdirSync(profiles, { recursive: true });
-  track(spawn(chromium, chromiumWindowArgs(urls.console, consoleDisplay, join(profiles, 'console'), false), { stdio: 'ignore' }), 'console');
+  track(
+    spawn(chromium, chromiumWindowArgs(urls.console, consoleDisplay, join(profiles, 'console'), false), { stdio: 'ignore' }),
+    'console',
+  );
   for (const display of walls) {
     const args = chromiumWindowArgs(wallUrl(urls.wall, display), display, join(profiles, `wall-${display.index}`), true);
     track(spawn(chromium, args, { stdio: 'ignore' }), `wall-${display.index}`);
   }
-  logger.info({ chromium, consoleDisplay: consoleDisplay.name, wallDisplays: walls.map((d) => d.name) }, 'Electron not installed: desktop opened in Chromium windows');
+  logger.info(
+    { chromium, consoleDisplay: consoleDisplay.name, wallDisplays: walls.map((d) => d.name) },
+    'Electron not installed: desktop opened in Chromium windows',
+  );
   if (walls.length === 0) printUrls({ ...urls }, 'one display: the wall can be opened in a browser on another screen');
   return { mode: 'chromium', close };
 }
 
 function printUrls(urls: DesktopUrls, why: string): void {
-  process.stdout.write(`\n  执行指挥中心 / Command center (${why})\n    console 值班台: ${urls.console}\n    wall    大屏:   ${urls.wall}\n\n`);
+  process.stdout.write(
+    `\n  执行指挥中心 / Command center (${why})\n    console 值班台: ${urls.console}\n    wall    大屏:   ${urls.wall}\n\n`,
+  );
 }

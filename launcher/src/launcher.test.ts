@@ -52,7 +52,10 @@ describe('launcher plumbing', () => {
   });
 
   it('renders a JSON log line for a terminal', () => {
-    const line = formatLogLine('{"level":"warn","time":"2026-11-21T10:00:01.000Z","service":"sfu","pid":1,"msg":"worker died","worker":0}', 'sfu');
+    const line = formatLogLine(
+      '{"level":"warn","time":"2026-11-21T10:00:01.000Z","service":"sfu","pid":1,"msg":"worker died","worker":0}',
+      'sfu',
+    );
     expect(line).toBe('10:00:01 WRN sfu           worker died  worker=0');
     expect(formatLogLine('plain text', 'hub')).toBe('hub           plain text');
   });

@@ -82,9 +82,7 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
 process.on('SIGINT', () => (shuttingDown ? process.exit(130) : void shutdown('SIGINT', 0)));
 process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
-const firstReady = supervisors.map(
-  (s) => new Promise<Record<string, string>>((done) => s.once(SupervisorEvent.Ready, done)),
-);
+const firstReady = supervisors.map((s) => new Promise<Record<string, string>>((done) => s.once(SupervisorEvent.Ready, done)));
 for (const supervisor of supervisors) {
   supervisor.on(SupervisorEvent.ConfigInvalid, (problems) => {
     process.stderr.write(`\nThe command center cannot start: invalid configuration\n  ${problems.join('\n  ')}\n`);

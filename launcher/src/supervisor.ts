@@ -130,7 +130,10 @@ export class ServiceSupervisor extends EventEmitter<SupervisorEvents> {
         .then((ok) => {
           this.healthFailures = ok ? 0 : this.healthFailures + 1;
           if (this.healthFailures >= limit && this.child && !this.stopping) {
-            this.options.logger.error({ service: this.options.service, failures: this.healthFailures }, 'service stopped answering /healthz; killing it');
+            this.options.logger.error(
+              { service: this.options.service, failures: this.healthFailures },
+              'service stopped answering /healthz; killing it',
+            );
             this.child.kill('SIGKILL');
           }
         });

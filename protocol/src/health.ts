@@ -30,10 +30,7 @@ export const serviceConfigInvalidSchema = z.object({
   problems: z.array(z.string()),
 });
 
-export const serviceMessageSchema = z.discriminatedUnion('type', [
-  serviceReadySchema,
-  serviceConfigInvalidSchema,
-]);
+export const serviceMessageSchema = z.discriminatedUnion('type', [serviceReadySchema, serviceConfigInvalidSchema]);
 export type ServiceMessage = z.infer<typeof serviceMessageSchema>;
 
 /** Exit code of a service whose configuration is invalid (sysexits EX_CONFIG). */

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, envName, loadConfig, portSchema } from './config.js';
 
-const schema = z.object({ port: portSchema.default(8700), sipId: z.string().regex(/^\d{20}$/).default('34020000002000000001'), secure: z.boolean().default(false) }).strict();
+const schema = z
+  .object({
+    port: portSchema.default(8700),
+    sipId: z
+      .string()
+      .regex(/^\d{20}$/)
+      .default('34020000002000000001'),
+    secure: z.boolean().default(false),
+  })
+  .strict();
 
 function file(contents: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'cc-config-')), 'cc.json');
@@ -53,9 +62,13 @@ describe('loadConfig', () => {
   });
 
   it('rejects an out-of-range port and a malformed file', () => {
-    expect(problemsOf(() => loadConfig('hub', schema, { argv: [], env: { CC_HUB_PORT: '70000' } }))[0]).toMatch(/^hub\.port: .*CC_HUB_PORT/);
+    expect(problemsOf(() => loadConfig('hub', schema, { argv: [], env: { CC_HUB_PORT: '70000' } }))[0]).toMatch(
+      /^hub\.port: .*CC_HUB_PORT/,
+    );
     expect(problemsOf(() => loadConfig('hub', schema, { argv: ['--config', file('{ nope')], env: {} }))[0]).toContain('not valid JSON');
-    expect(problemsOf(() => loadConfig('hub', schema, { argv: ['--config', '/nonexistent/cc.json'], env: {} }))[0]).toContain('cannot be read');
+    expect(problemsOf(() => loadConfig('hub', schema, { argv: ['--config', '/nonexistent/cc.json'], env: {} }))[0]).toContain(
+      'cannot be read',
+    );
     expect(problemsOf(() => loadConfig('hub', schema, { argv: ['--config', file('[1,2]')], env: {} }))[0]).toContain('JSON object');
   });
 

@@ -141,11 +141,7 @@ export interface LoadedConfig<S extends z.ZodObject> {
  * Loads the shared settings and one service's section. Throws ConfigError listing
  * every problem at once (unknown keys, wrong types, out-of-range values).
  */
-export function loadConfig<S extends z.ZodObject>(
-  section: string,
-  schema: S,
-  source: ConfigSource = {},
-): LoadedConfig<S> {
+export function loadConfig<S extends z.ZodObject>(section: string, schema: S, source: ConfigSource = {}): LoadedConfig<S> {
   const env = source.env ?? process.env;
   const file = configFilePath(source);
   const problems: string[] = [];

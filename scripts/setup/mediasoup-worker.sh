@@ -149,10 +149,12 @@ HDR
 # 3. Build (liburing disabled: Debian 12's 2.3 lacks the API mediasoup uses).
 mkdir -p "$out"
 build="$out/cc-build"
-rm -rf "$build"
 cd "$worker"
+# A build directory left by an interrupted run is reused: ninja only redoes what is missing.
+reconfigure=()
+[ -f "$build/build.ninja" ] && reconfigure=(--reconfigure)
 say "meson setup"
-meson setup --prefix "$out" --bindir "" --libdir "" --buildtype release -Db_ndebug=true \
+meson setup "${reconfigure[@]}" --prefix "$out" --bindir "" --libdir "" --buildtype release -Db_ndebug=true \
   --wrap-mode=nodownload -Dms_disable_liburing=true "$build" >"$out/meson-setup.log" 2>&1 \
   || { cat "$out/meson-setup.log" >&2; exit 1; }
 say "generating FlatBuffers headers"
@@ -165,13 +167,12 @@ meson compile -C "$build" -j "${CC_MS_JOBS:-$(nproc)}" mediasoup-worker 2>&1 | {
   while IFS= read -r line; do
     if [[ "$line" =~ ^\[([0-9]+)/([0-9]+)\] ]]; then
       n=$((n + 1))
-      (( n % 10 == 1 )) && say "compiled ${BASH_REMATCH[1]}/${BASH_REMATCH[2]} ($((SECONDS - compile_start)) s)"
+      if (( n % 10 == 1 )); then say "compiled ${BASH_REMATCH[1]}/${BASH_REMATCH[2]} ($((SECONDS - compile_start)) s)"; fi
     else
       echo "$line"
     fi
   done
 }
-[ "${PIPESTATUS[0]}" = 0 ] || { echo "mediasoup-worker: compile failed" >&2; exit 1; }
 meson install -C "$build" --no-rebuild --tags mediasoup-worker >/dev/null
 strip "$bin"
 rm -rf "$build"

@@ -27,7 +27,13 @@ await runService({
       service: ServiceName.Sfu,
       version: PRODUCT_VERSION,
       logger,
-      healthDetails: () => ({ workers: pool.pids.length, workerPids: pool.pids, workerRestarts: pool.restarts, rooms: rooms.count, sessions: sessions.size }),
+      healthDetails: () => ({
+        workers: pool.pids.length,
+        workerPids: pool.pids,
+        workerRestarts: pool.restarts,
+        rooms: rooms.count,
+        sessions: sessions.size,
+      }),
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: SFU_MAX_MESSAGE_BYTES });
     app.server.on('upgrade', (request, socket, head) => {

@@ -23,7 +23,11 @@ describe('launcher', () => {
   it('starts hub, SFU and bridge, serves a console that shows them online, and leaves no process after SIGTERM', async () => {
     const t = await testEnv();
     running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const [hub, sfu, bridge] = (await waitFor('three healthy services', () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]), 90_000)) as HealthAnswer[];
+    const [hub, sfu, bridge] = (await waitFor(
+      'three healthy services',
+      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
+      90_000,
+    )) as HealthAnswer[];
     expect(hub?.service).toBe('hub');
     expect(sfu?.service).toBe('sfu');
     expect(bridge?.service).toBe('device-bridge');
@@ -67,7 +71,11 @@ describe('launcher', () => {
   it('restarts a service killed with SIGKILL, with backoff, and logs the restart', async () => {
     const t = await testEnv();
     running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const [, sfu, bridge] = (await waitFor('three healthy services', () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]), 90_000)) as HealthAnswer[];
+    const [, sfu, bridge] = (await waitFor(
+      'three healthy services',
+      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
+      90_000,
+    )) as HealthAnswer[];
 
     process.kill(bridge?.pid ?? 0, 'SIGKILL');
     const revived = await waitFor('bridge healthy again', async () => {

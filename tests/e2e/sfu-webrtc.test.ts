@@ -54,7 +54,9 @@ describe('SFU media path (real mediasoup worker, real Chromium)', () => {
     const stats = await waitFor(
       'frames decoded and audio received',
       async () => {
-        const s: { kind: string; framesDecoded: number; packetsReceived: number }[] = await receiver.evaluate(() => (window as any).ccPeer.receiveStats());
+        const s: { kind: string; framesDecoded: number; packetsReceived: number }[] = await receiver.evaluate(() =>
+          (window as any).ccPeer.receiveStats(),
+        );
         const video = s.find((x) => x.kind === 'video');
         const audio = s.find((x) => x.kind === 'audio');
         return video && audio && video.framesDecoded > 10 && audio.packetsReceived > 10 ? s : undefined;
@@ -72,12 +74,26 @@ describe('SFU media path (real mediasoup worker, real Chromium)', () => {
     const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
     const page = await peerPage();
     const forged = `${token('x').split('.')[0]}.AAAA`;
-    const forgedError = await page.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk).then(() => 'joined', (e: Error) => e.message), [ws, forged]);
+    const forgedError = await page.evaluate(
+      ([url, tk]) =>
+        (window as any).ccPeer.join(url, tk).then(
+          () => 'joined',
+          (e: Error) => e.message,
+        ),
+      [ws, forged],
+    );
     expect(forgedError).toContain('invalid_token');
     const key = loadJoinTokenKey(t.dataDir);
     const expired = signJoinToken(key, { room: 'r', sub: 'late', name: 'late', role: 'viewer', exp: Math.floor(Date.now() / 1000) - 1 });
     const page2 = await peerPage();
-    const expiredError = await page2.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk).then(() => 'joined', (e: Error) => e.message), [ws, expired]);
+    const expiredError = await page2.evaluate(
+      ([url, tk]) =>
+        (window as any).ccPeer.join(url, tk).then(
+          () => 'joined',
+          (e: Error) => e.message,
+        ),
+      [ws, expired],
+    );
     expect(expiredError).toContain('token_expired');
     await page.close();
     await page2.close();

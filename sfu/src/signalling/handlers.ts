@@ -1,12 +1,6 @@
 /** One typed handler per signalling request (the map replaces a string switch). */
 import type { types } from 'mediasoup';
-import {
-  ErrorCode,
-  ProtocolError,
-  type SfuRequestData,
-  type SfuRequestType,
-  type SfuResponseData,
-} from '@cc/protocol';
+import { ErrorCode, ProtocolError, type SfuRequestData, type SfuRequestType, type SfuResponseData } from '@cc/protocol';
 import type { Session } from './session.js';
 
 type Handler<T extends SfuRequestType> = (session: Session, data: SfuRequestData<T>) => Promise<SfuResponseData<T>>;

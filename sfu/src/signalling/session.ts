@@ -67,8 +67,7 @@ export class Session {
       const result = sfuResponseSchemas[type].parse(await handler(this, data.data));
       this.send({ type: 'response', id: requestId, ok: true, data: result });
     } catch (error) {
-      const protocolError =
-        error instanceof ProtocolError ? error : new ProtocolError(ErrorCode.Internal, undefined, { cause: error });
+      const protocolError = error instanceof ProtocolError ? error : new ProtocolError(ErrorCode.Internal, undefined, { cause: error });
       if (protocolError.code === ErrorCode.Internal) this.logger.error({ err: error }, 'request failed');
       this.send({ type: 'response', id: requestId, ok: false, error: protocolError.toWire() });
     }

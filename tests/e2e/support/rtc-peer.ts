@@ -69,15 +69,22 @@ class TestPeer {
 
   private async transport(direction: 'send' | 'recv'): Promise<any> {
     const info = await this.request('createTransport', { direction });
-    const options = { id: info.transportId, iceParameters: info.iceParameters, iceCandidates: info.iceCandidates, dtlsParameters: info.dtlsParameters };
+    const options = {
+      id: info.transportId,
+      iceParameters: info.iceParameters,
+      iceCandidates: info.iceCandidates,
+      dtlsParameters: info.dtlsParameters,
+    };
     const transport = direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }: any, done: () => void, fail: (e: Error) => void) => {
       this.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(done, fail);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }: any, done: (r: { id: string }) => void, fail: (e: Error) => void) => {
-        this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData.source })
-          .then((r: any) => done({ id: r.producerId }), fail);
+        this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData.source }).then(
+          (r: any) => done({ id: r.producerId }),
+          fail,
+        );
       });
     }
     return transport;
@@ -100,7 +107,12 @@ class TestPeer {
     for (const { producerId } of this.known) {
       if (consumed.has(producerId)) continue;
       const info = await this.request('consume', { transportId: this.recvTransport.id, producerId });
-      const consumer = await this.recvTransport.consume({ id: info.consumerId, producerId, kind: info.kind, rtpParameters: info.rtpParameters });
+      const consumer = await this.recvTransport.consume({
+        id: info.consumerId,
+        producerId,
+        kind: info.kind,
+        rtpParameters: info.rtpParameters,
+      });
       this.consumers.push(consumer);
       if (consumer.kind === 'video') {
         const video = document.createElement('video');
