@@ -44,3 +44,22 @@ export function verifyJoinToken(key: Buffer, token: string, nowS = Math.floor(Da
   if (claims.exp <= nowS) throw new ProtocolError(ErrorCode.TokenExpired);
   return claims;
 }
+
+/**
+ * Service-to-service calls (bridge → hub, SFU → hub, bridge → SFU) carry
+ * `Authorization: Bearer <token>` with a short-lived token of role `service`, signed
+ * with the same data-directory key.
+ */
+export function serviceAuthorization(key: Buffer, service: string, ttlS = 300): string {
+  const token = signJoinToken(key, { room: '*', sub: service, name: service, role: 'service', exp: Math.floor(Date.now() / 1000) + ttlS });
+  return `Bearer ${token}`;
+}
+
+/** Verifies a service's Authorization header; returns the calling service's name. */
+export function verifyServiceAuthorization(key: Buffer, header: string | undefined): string {
+  const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+  if (!token) throw new ProtocolError(ErrorCode.Unauthenticated);
+  const claims = verifyJoinToken(key, token);
+  if (claims.role !== 'service') throw new ProtocolError(ErrorCode.Forbidden);
+  return claims.sub;
+}
