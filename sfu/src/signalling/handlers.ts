@@ -18,6 +18,35 @@ async function clientInput<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+const notYet = async (): Promise<never> => {
+  throw new ProtocolError(ErrorCode.Unavailable, { reason: 'not implemented yet' });
+};
+const pending = Object.fromEntries(
+  [
+    'pauseProducer',
+    'resumeProducer',
+    'closeProducer',
+    'setTileSize',
+    'restartIce',
+    'raiseHand',
+    'answerRollCall',
+    'giveFloor',
+    'takeFloor',
+    'setModerated',
+    'muteAll',
+    'forceMute',
+    'lockRoom',
+    'removePeer',
+    'setLayout',
+    'startRollCall',
+    'startRecording',
+    'stopRecording',
+  ].map((k) => [k, notYet]),
+) as unknown as Omit<
+  HandlerMap,
+  'join' | 'setCapabilities' | 'createTransport' | 'connectTransport' | 'produce' | 'consume' | 'resumeConsumer' | 'leave'
+>;
+
 export const handlers: HandlerMap = {
   async join(session, data) {
     return session.join(data.token);
@@ -93,4 +122,5 @@ export const handlers: HandlerMap = {
     session.leave();
     return {};
   },
+  ...pending,
 };

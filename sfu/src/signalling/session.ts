@@ -85,6 +85,16 @@ export class Session {
       routerRtpCapabilities: { ...room.router.rtpCapabilities },
       peers: [...room.peers.values()].filter((p) => p !== peer).map((p) => p.info),
       producers: room.producerList().filter((p) => p.peerId !== peer.id),
+      roomState: {
+        locked: false,
+        moderated: false,
+        floorPeerId: null,
+        layout: 'grid',
+        focusPeerId: null,
+        recording: false,
+        forcedMuted: [],
+        handsRaised: [],
+      },
     };
   }
 
