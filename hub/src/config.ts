@@ -15,6 +15,17 @@ export const hubConfigSchema = z
     rendererDir: z.string().min(1).default(defaultRendererDir),
     sfuUrl: z.url().default('http://127.0.0.1:8701'),
     bridgeUrl: z.url().default('http://127.0.0.1:8702'),
+    /** Load the demo dataset when the store is empty ('auto') or never ('off'). */
+    demo: z.enum(['auto', 'off']).default('auto'),
+    /** Password of the first `admin` account; generated into the data directory when unset. */
+    adminPassword: z.string().min(8).optional(),
+    /** Largest request body accepted (bytes); bulk imports stream in pages of this size. */
+    bodyLimit: z
+      .number()
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
   })
   .strict();
 export type HubConfig = z.infer<typeof hubConfigSchema>;

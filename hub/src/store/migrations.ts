@@ -1,0 +1,26 @@
+/** Applies each module's migrations once, in order, recording them in `schema_migrations`. */
+import type { Logger } from '@cc/runtime';
+import type { Migration } from '../app/module.js';
+import type { Db } from './database.js';
+
+export function applyMigrations(db: Db, migrations: readonly Migration[], logger?: Logger): string[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const ids = new Set<string>();
+  for (const m of migrations) {
+    if (ids.has(m.id)) throw new Error(`duplicate migration id ${m.id}`);
+    ids.add(m.id);
+  }
+  const done = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: string }[]).map((r) => r.id));
+  const applied: string[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  for (const migration of migrations) {
+    if (done.has(migration.id)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.id, new Date().toISOString());
+    })();
+    applied.push(migration.id);
+    logger?.info({ migration: migration.id }, 'migration applied');
+  }
+  return applied;
+}
