@@ -25,8 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    // Browser test peer talks to untyped browser APIs (mediasoup-client transports, RTCStats).
-    files: ['tests/e2e/support/rtc-peer.ts', 'tests/e2e/**/*.test.ts'],
+    // Tests read untyped JSON answers and browser APIs (mediasoup-client transports, RTCStats).
+    files: ['tests/e2e/support/rtc-peer.ts', '**/*.test.ts', '**/src/testing/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );
