@@ -16,6 +16,12 @@ export const sfuConfigSchema = z
     rtcMinPort: portSchema.default(40000),
     rtcMaxPort: portSchema.default(40999),
     workerLogLevel: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    /** The hub, where consultation records (roll calls, recording manifests) go. */
+    hubUrl: z.url().default('http://127.0.0.1:8700'),
+    /** Recent speakers whose video is forwarded at the high simulcast layer in large rooms. */
+    lastN: z.number().int().min(1).max(64).default(6),
+    /** Consumers one router carries before a room spreads onto another worker (pipeToRouter). */
+    consumersPerRouter: z.number().int().min(10).max(5000).default(600),
   })
   .strict()
   .refine((c) => c.rtcMinPort < c.rtcMaxPort, { message: 'rtcMinPort must be below rtcMaxPort', path: ['rtcMinPort'] });

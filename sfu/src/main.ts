@@ -3,7 +3,10 @@ import { WebSocketServer } from 'ws';
 import { SFU_MAX_MESSAGE_BYTES, ServiceName } from '@cc/protocol';
 import { PRODUCT_VERSION, createHttpServer, loadJoinTokenKey, runService } from '@cc/runtime';
 import { sfuConfigSchema } from './config.js';
+import { HubRecords } from './records/hub-records.js';
+import { Recordings } from './recording/recordings.js';
 import { RoomRegistry } from './rooms/room-registry.js';
+import type { SfuContext } from './signalling/context.js';
 import { Session } from './signalling/session.js';
 import { WorkerPool } from './workers/worker-pool.js';
 
@@ -18,6 +21,19 @@ await runService({
     disposables.add('workers', () => pool.close());
     const rooms = new RoomRegistry(pool, settings, logger);
     disposables.add('rooms', () => rooms.closeAll());
+    const records = new HubRecords(settings.hubUrl, joinKey, config.shared.dataDir, logger.child({ module: 'records' }));
+    disposables.add('records', () => records.close());
+    const recordings = new Recordings();
+    disposables.add('recordings', () => recordings.close());
+    const context: SfuContext = {
+      settings,
+      dataDir: config.shared.dataDir,
+      rooms,
+      joinKey,
+      records,
+      recordings,
+      logger: logger.child({ module: 'signalling' }),
+    };
     const sessions = new Set<Session>();
     rooms.onRoomLost = (room) => {
       for (const session of sessions) if (session.roomId === room.id) session.dropForRejoin();
@@ -42,7 +58,7 @@ await runService({
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const session = new Session(ws, rooms, joinKey, logger.child({ module: 'signalling' }));
+        const session = new Session(ws, context);
         sessions.add(session);
         ws.on('close', () => sessions.delete(session));
       });

@@ -65,7 +65,7 @@ describe('SFU media path (real mediasoup worker, real Chromium)', () => {
     );
     expect(stats.find((x) => x.kind === 'video')?.framesDecoded).toBeGreaterThan(10);
     // The sender learned about the receiver joining.
-    expect(await sender.evaluate(() => (window as any).ccPeer.events)).toContain('peerJoined');
+    expect(await sender.evaluate(() => (window as any).ccPeer.events)).toContain('participantJoined');
     await sender.close();
     await receiver.close();
   });

@@ -1,12 +1,17 @@
-/** Finds or creates rooms; a room whose worker died is dropped and its peers told to rejoin. */
+/**
+ * Finds or creates rooms. A room whose worker died is dropped, its peers told to rejoin,
+ * and its memory (session id, lock, layout, bans, participants) kept so the room that
+ * the rejoining clients recreate on a live worker continues the same session.
+ */
 import type { Logger } from '@cc/runtime';
 import type { SfuConfig } from '../config.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
-import { Room } from './room.js';
+import { Room, freshMemory, type RoomMemory } from './room.js';
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly pending = new Map<string, Promise<Room>>();
+  private readonly lost = new Map<string, RoomMemory>();
   /** Called with a room that was lost with its worker. */
   onRoomLost: (room: Room) => void = () => {};
 
@@ -21,21 +26,39 @@ export class RoomRegistry {
     if (existing) return existing;
     let creating = this.pending.get(id);
     if (!creating) {
-      creating = Room.create(id, this.pool.leastLoaded(), this.settings, this.logger).then((room) => {
-        this.rooms.set(id, room);
-        this.pending.delete(id);
-        room.router.observer.once('close', () => {
-          if (this.rooms.get(id) !== room) return;
-          this.rooms.delete(id);
-          this.logger.warn({ roomId: id }, 'room lost with its worker');
-          this.onRoomLost(room);
-        });
-        return room;
-      });
-      creating.catch(() => this.pending.delete(id));
+      creating = this.create(id);
+      creating.then(
+        () => this.pending.delete(id),
+        () => this.pending.delete(id),
+      );
       this.pending.set(id, creating);
     }
     return creating;
+  }
+
+  private async create(id: string): Promise<Room> {
+    const slot = await this.pool.acquire();
+    const memory = this.lost.get(id) ?? freshMemory();
+    const room = await Room.create(id, slot, this.settings, this.logger, memory);
+    this.lost.delete(id);
+    this.rooms.set(id, room);
+    room.router.observer.once('close', () => {
+      if (this.rooms.get(id) !== room) return;
+      this.rooms.delete(id);
+      this.lost.set(id, room.memory);
+      this.logger.warn({ roomId: id }, 'room lost with its worker');
+      room.close();
+      this.onRoomLost(room);
+    });
+    return room;
+  }
+
+  find(id: string): Room | undefined {
+    return this.rooms.get(id);
+  }
+
+  all(): Room[] {
+    return [...this.rooms.values()];
   }
 
   /** Closes a room once its last peer left. */

@@ -1,52 +1,143 @@
-/** A consultation room: one mediasoup router and its peers; relays producers to every other peer. */
+/**
+ * A consultation room (or a live view): one mediasoup router, its peers, the moderation
+ * state and the audio gates that enforce it, and the simulcast layer policy.
+ */
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
-import { ErrorCode, ProtocolError, type JoinTokenClaims, type SfuNotification } from '@cc/protocol';
+import {
+  ErrorCode,
+  ProtocolError,
+  type ConsultationParticipant,
+  type JoinTokenClaims,
+  type RoomState,
+  type SfuNotification,
+} from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import type { SfuConfig } from '../config.js';
 import type { PooledWorker } from '../workers/worker-pool.js';
+import { effectiveLayer } from './layers.js';
 import { mediaCodecs } from './media-codecs.js';
-import { Peer } from './peer.js';
+import { Peer, type MediaSourceName } from './peer.js';
+import { SpeakerTracker } from './speakers.js';
+
+/** What survives a worker death: the room is rebuilt with it when clients rejoin. */
+export interface RoomMemory {
+  sessionId: string;
+  startedAt: Date;
+  state: RoomState;
+  bannedSubs: Set<string>;
+  participants: Map<string, ConsultationParticipant>;
+}
+
+export function freshMemory(): RoomMemory {
+  return {
+    sessionId: randomUUID(),
+    startedAt: new Date(),
+    state: {
+      locked: false,
+      moderated: false,
+      floorPeerId: null,
+      layout: 'grid',
+      focusPeerId: null,
+      recording: false,
+      forcedMuted: [],
+      handsRaised: [],
+    },
+    bannedSubs: new Set(),
+    participants: new Map(),
+  };
+}
 
 export class Room {
   readonly peers = new Map<string, Peer>();
+  readonly speakers: SpeakerTracker;
+  /** Closed with the room (roll-call timers, recorders). */
+  readonly closers = new Set<() => void>();
+  closed = false;
 
   private constructor(
     readonly id: string,
     readonly router: types.Router,
+    readonly memory: RoomMemory,
     private readonly slot: PooledWorker,
     private readonly settings: SfuConfig,
-    private readonly logger: Logger,
-  ) {}
+    readonly logger: Logger,
+    observer: types.ActiveSpeakerObserver,
+  ) {
+    this.speakers = new SpeakerTracker(observer, settings.lastN, (peerId, lastN) => {
+      this.broadcast({ type: 'notification', event: 'activeSpeaker', data: { peerId, lastN } });
+      this.applyLayers();
+    });
+  }
 
-  static async create(id: string, slot: PooledWorker, settings: SfuConfig, logger: Logger): Promise<Room> {
+  static async create(id: string, slot: PooledWorker, settings: SfuConfig, logger: Logger, memory: RoomMemory): Promise<Room> {
     const router = await slot.worker.createRouter({ mediaCodecs });
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     slot.routers++;
-    const room = new Room(id, router, slot, settings, logger.child({ module: 'room', roomId: id }));
-    room.logger.info({ worker: slot.index }, 'room created');
+    // Peers are new after a rebuild: per-peer state does not carry over.
+    memory.state = { ...memory.state, floorPeerId: null, forcedMuted: [], handsRaised: [], recording: false, focusPeerId: null };
+    const room = new Room(id, router, memory, slot, settings, logger.child({ module: 'room', roomId: id }), observer);
+    room.logger.info({ worker: slot.index, sessionId: memory.sessionId }, 'room created');
     return room;
   }
 
-  join(claims: JoinTokenClaims, notify: (message: SfuNotification) => void): Peer {
-    const peer = new Peer(randomUUID(), claims, notify);
-    for (const other of this.peers.values()) other.notify({ type: 'notification', event: 'peerJoined', data: peer.info });
+  get state(): RoomState {
+    return this.memory.state;
+  }
+
+  broadcast(message: SfuNotification, except?: Peer): void {
+    for (const peer of this.peers.values()) if (peer !== except) peer.notify(message);
+  }
+
+  /** Tells everyone the room state changed and re-applies the audio gates. */
+  stateChanged(): void {
+    this.gateAudio();
+    this.broadcast({ type: 'notification', event: 'roomState', data: this.state });
+  }
+
+  join(claims: JoinTokenClaims, notify: (m: SfuNotification) => void, disconnect: (code: number, reason: string) => void): Peer {
+    if (this.memory.bannedSubs.has(claims.sub)) throw new ProtocolError(ErrorCode.Forbidden, { reason: 'removed from this room' });
+    const peer = new Peer(randomUUID(), claims, notify, disconnect);
+    if (this.state.locked && !peer.isLeader && !peer.isService) throw new ProtocolError(ErrorCode.RoomLocked, { room: this.id });
+    this.broadcast({ type: 'notification', event: 'peerJoined', data: peer.info });
     this.peers.set(peer.id, peer);
+    if (!peer.isService) this.recordParticipant(peer);
     this.logger.info({ peerId: peer.id, name: claims.name, role: claims.role }, 'peer joined');
     return peer;
+  }
+
+  private recordParticipant(peer: Peer): void {
+    const entry: ConsultationParticipant = {
+      sub: peer.claims.sub,
+      name: peer.claims.name,
+      role: peer.claims.role,
+      joinedAt: peer.joinedAt.toISOString(),
+    };
+    if (peer.claims.court !== undefined) entry.court = peer.claims.court;
+    const previous = this.memory.participants.get(peer.claims.sub);
+    this.memory.participants.set(peer.claims.sub, previous ? { ...previous, leftAt: undefined } : entry);
   }
 
   leave(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
     for (const { producer } of peer.producers.values()) this.broadcastProducerClosed(peer, producer.id);
     peer.close();
-    for (const other of this.peers.values()) other.notify({ type: 'notification', event: 'peerLeft', data: { peerId: peer.id } });
+    const participant = this.memory.participants.get(peer.claims.sub);
+    if (participant) participant.leftAt = new Date().toISOString();
+    const s = this.state;
+    const before = JSON.stringify(s);
+    if (s.floorPeerId === peer.id) s.floorPeerId = null;
+    if (s.focusPeerId === peer.id) s.focusPeerId = null;
+    s.forcedMuted = s.forcedMuted.filter((id) => id !== peer.id);
+    s.handsRaised = s.handsRaised.filter((id) => id !== peer.id);
+    this.speakers.forget(peer.id);
+    this.broadcast({ type: 'notification', event: 'peerLeft', data: { peerId: peer.id } });
+    if (JSON.stringify(s) !== before) this.stateChanged();
     this.logger.info({ peerId: peer.id }, 'peer left');
   }
 
   private broadcastProducerClosed(owner: Peer, producerId: string): void {
-    for (const other of this.peers.values()) {
-      if (other !== owner) other.notify({ type: 'notification', event: 'producerClosed', data: { producerId } });
-    }
+    this.broadcast({ type: 'notification', event: 'producerClosed', data: { producerId } }, owner);
   }
 
   async createTransport(peer: Peer): Promise<types.WebRtcTransport> {
@@ -73,31 +164,58 @@ export class Room {
     return transport;
   }
 
-  announceProducer(peer: Peer, producer: types.Producer, source: 'camera' | 'microphone' | 'screen' | 'device'): void {
-    peer.producers.set(producer.id, { producer, source });
+  announceProducer(peer: Peer, producer: types.Producer, source: MediaSourceName): void {
+    peer.producers.set(producer.id, { producer, source, selfPaused: false });
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       if (this.peers.has(peer.id)) this.broadcastProducerClosed(peer, producer.id);
     });
-    for (const other of this.peers.values()) {
-      if (other === peer) continue;
-      other.notify({
-        type: 'notification',
-        event: 'newProducer',
-        data: { producerId: producer.id, peerId: peer.id, kind: producer.kind, source },
-      });
+    if (producer.kind === 'audio') this.speakers.add(producer, peer.id);
+    this.gateAudio();
+    this.broadcast(
+      { type: 'notification', event: 'newProducer', data: { producerId: producer.id, peerId: peer.id, kind: producer.kind, source } },
+      peer,
+    );
+  }
+
+  /** Server-side pause of every microphone that must not be heard (self-muted, forced, or moderated without the floor). */
+  gateAudio(): void {
+    const s = this.state;
+    for (const peer of this.peers.values()) {
+      const silenced = s.forcedMuted.includes(peer.id) || (s.moderated && !peer.isLeader && !peer.isService && s.floorPeerId !== peer.id);
+      for (const entry of peer.producers.values()) {
+        if (entry.producer.kind !== 'audio' || entry.producer.closed) continue;
+        const pause = entry.selfPaused || silenced;
+        if (pause && !entry.producer.paused) void entry.producer.pause().catch(() => undefined);
+        if (!pause && entry.producer.paused) void entry.producer.resume().catch(() => undefined);
+      }
     }
   }
 
-  findProducer(producerId: string): types.Producer | undefined {
+  /** Simulcast: each video consumer gets the layer its tile asks for; outside the last N speakers, the lowest. */
+  applyLayers(): void {
+    const large = this.peers.size > this.settings.lastN;
+    for (const peer of this.peers.values()) {
+      for (const entry of peer.consumers.values()) {
+        const { consumer } = entry;
+        if (consumer.kind !== 'video' || consumer.closed || consumer.type !== 'simulcast') continue;
+        const layer = effectiveLayer(entry.tileLayer, !large || this.speakers.isRecent(entry.producerPeerId));
+        if (consumer.preferredLayers?.spatialLayer !== layer) {
+          void consumer.setPreferredLayers({ spatialLayer: layer, temporalLayer: 2 }).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  findProducer(producerId: string): { peer: Peer; producer: types.Producer } | undefined {
     for (const peer of this.peers.values()) {
       const entry = peer.producers.get(producerId);
-      if (entry) return entry.producer;
+      if (entry) return { peer, producer: entry.producer };
     }
     return undefined;
   }
 
-  producerList(): { producerId: string; peerId: string; kind: 'audio' | 'video'; source: 'camera' | 'microphone' | 'screen' | 'device' }[] {
+  producerList(): { producerId: string; peerId: string; kind: 'audio' | 'video'; source: MediaSourceName }[] {
     return [...this.peers.values()].flatMap((peer) =>
       [...peer.producers.values()].map(({ producer, source }) => ({
         producerId: producer.id,
@@ -108,11 +226,27 @@ export class Room {
     );
   }
 
+  peer(peerId: string): Peer {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new ProtocolError(ErrorCode.NotFound, { peerId });
+    return peer;
+  }
+
+  get consumerCount(): number {
+    let n = 0;
+    for (const peer of this.peers.values()) n += peer.consumers.size;
+    return n;
+  }
+
   get empty(): boolean {
     return this.peers.size === 0;
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const close of this.closers) close();
+    this.closers.clear();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
     this.router.close();

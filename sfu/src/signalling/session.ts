@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import {
   ErrorCode,
   ProtocolError,
+  SFU_CLOSE_REJOIN,
   describeIssues,
   sfuRequestEnvelopeSchema,
   sfuRequestSchemas,
@@ -11,14 +12,14 @@ import {
   type SfuRequestType,
   type SfuResponseData,
 } from '@cc/protocol';
-import { verifyJoinToken, type Logger } from '@cc/runtime';
+import { verifyJoinToken } from '@cc/runtime';
 import type { Peer } from '../rooms/peer.js';
 import type { Room } from '../rooms/room.js';
-import type { RoomRegistry } from '../rooms/room-registry.js';
+import type { SfuContext } from './context.js';
 import { handlers } from './handlers.js';
 
-/** Close code telling a client its room was rebuilt (worker died): rejoin. */
-export const CLOSE_REJOIN = 4001;
+/** Requests waiting on one socket; beyond this the client is flooding. */
+const MAX_QUEUED = 64;
 
 function isRequestType(type: string): type is SfuRequestType {
   return Object.hasOwn(sfuRequestSchemas, type);
@@ -29,15 +30,19 @@ export class Session {
   private peer: Peer | undefined;
   /** Requests run one at a time per socket, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly rooms: RoomRegistry,
-    private readonly joinKey: Buffer,
-    private readonly logger: Logger,
+    readonly context: SfuContext,
   ) {
     socket.on('message', (raw, isBinary) => {
-      this.queue = this.queue.then(() => this.handle(raw.toString(), isBinary));
+      if (this.queued >= MAX_QUEUED) {
+        this.send({ type: 'response', id: null, ok: false, error: new ProtocolError(ErrorCode.RateLimited).toWire() });
+        return;
+      }
+      this.queued++;
+      this.queue = this.queue.then(() => this.handle(raw.toString(), isBinary)).finally(() => this.queued--);
     });
     socket.on('close', () => this.leave());
   }
@@ -68,16 +73,23 @@ export class Session {
       this.send({ type: 'response', id: requestId, ok: true, data: result });
     } catch (error) {
       const protocolError = error instanceof ProtocolError ? error : new ProtocolError(ErrorCode.Internal, undefined, { cause: error });
-      if (protocolError.code === ErrorCode.Internal) this.logger.error({ err: error }, 'request failed');
+      if (protocolError.code === ErrorCode.Internal) this.context.logger.error({ err: error }, 'request failed');
       this.send({ type: 'response', id: requestId, ok: false, error: protocolError.toWire() });
     }
   }
 
   async join(token: string): Promise<SfuResponseData<'join'>> {
     if (this.peer) throw new ProtocolError(ErrorCode.OutOfOrder, { reason: 'already joined' });
-    const claims = verifyJoinToken(this.joinKey, token);
-    const room = await this.rooms.get(claims.room);
-    const peer = room.join(claims, (message: SfuNotification) => this.send(message));
+    const claims = verifyJoinToken(this.context.joinKey, token);
+    const room = await this.context.rooms.get(claims.room);
+    const peer = room.join(
+      claims,
+      (message: SfuNotification) => this.send(message),
+      (code, reason) => {
+        this.leave();
+        this.socket.close(code, reason);
+      },
+    );
     this.room = room;
     this.peer = peer;
     return {
@@ -85,16 +97,7 @@ export class Session {
       routerRtpCapabilities: { ...room.router.rtpCapabilities },
       peers: [...room.peers.values()].filter((p) => p !== peer).map((p) => p.info),
       producers: room.producerList().filter((p) => p.peerId !== peer.id),
-      roomState: {
-        locked: false,
-        moderated: false,
-        floorPeerId: null,
-        layout: 'grid',
-        focusPeerId: null,
-        recording: false,
-        forcedMuted: [],
-        handsRaised: [],
-      },
+      roomState: room.state,
     };
   }
 
@@ -109,14 +112,15 @@ export class Session {
     this.peer = undefined;
     if (!room || !peer) return;
     room.leave(peer);
-    this.rooms.release(room);
+    this.context.rooms.release(room);
   }
 
   /** The room went away with its worker: tell the client to rejoin. */
   dropForRejoin(): void {
     this.room = undefined;
     this.peer = undefined;
-    this.socket.close(CLOSE_REJOIN, 'media worker restarted: rejoin');
+    this.send({ type: 'notification', event: 'rejoin', data: { reason: 'media worker restarted' } });
+    this.socket.close(SFU_CLOSE_REJOIN, 'media worker restarted: rejoin');
   }
 
   get roomId(): string | undefined {

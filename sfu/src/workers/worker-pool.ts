@@ -62,9 +62,22 @@ export class WorkerPool {
   }
 
   leastLoaded(): PooledWorker {
-    const slot = [...this.slots].sort((a, b) => a.routers - b.routers)[0];
-    if (!slot) throw new Error('no mediasoup worker');
+    const slot = this.slots.filter((s) => !s.worker.died && !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
+    if (!slot) throw new Error('no live mediasoup worker');
     return slot;
+  }
+
+  /** The least-loaded live worker, waiting (up to 10 s) while dead ones are being replaced. */
+  async acquire(): Promise<PooledWorker> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return this.leastLoaded();
+      } catch (error) {
+        if (this.closed || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   }
 
   get pids(): number[] {

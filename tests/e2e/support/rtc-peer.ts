@@ -1,148 +1,73 @@
 /**
- * Browser side of the SFU tests, bundled with esbuild and injected into a Chromium page:
- * a peer that joins over the typed signalling, publishes the fake camera/mic, and
- * consumes what others publish. Exposed as `window.ccPeer`.
+ * Browser side of the SFU tests, bundled with esbuild and injected into a Chromium page: a
+ * thin wrapper over @cc/sfu-client that records what happened for the test to read.
+ * `window.ccPeer` is one peer; `window.ccNewPeer()` makes more peers in the same page.
  */
-import { Device } from 'mediasoup-client';
-
-type Pending = { resolve: (data: any) => void; reject: (error: Error) => void };
+import { SfuClient, SfuClientEvent, type SfuClientOptions } from '@cc/sfu-client';
 
 class TestPeer {
-  private ws!: WebSocket;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly device = new Device();
-  private sendTransport: any;
-  private recvTransport: any;
-  private readonly known: { producerId: string; kind: string }[] = [];
-  readonly consumers: any[] = [];
+  client!: SfuClient;
   readonly events: string[] = [];
+  readonly prompts: { rollCallId: string; court: string }[] = [];
+  readonly rollCalls: { done: boolean; rollCall: unknown }[] = [];
+  readonly rejoinMs: number[] = [];
+  readonly states: string[] = [];
+  readonly layouts: { layout: string; focusPeerId: string | null }[] = [];
+  mutedByLeader: boolean[] = [];
+  roomState: unknown;
 
-  async join(url: string, token: string): Promise<void> {
-    this.ws = new WebSocket(url);
-    await new Promise((resolve, reject) => {
-      this.ws.onopen = resolve;
-      this.ws.onerror = () => reject(new Error('socket failed'));
+  async join(url: string, token: string, options: Partial<SfuClientOptions> = {}): Promise<string> {
+    this.client = await SfuClient.join({ url, token, autoSubscribe: false, ...options });
+    const c = this.client;
+    const record = (name: string) => () => this.events.push(name);
+    c.on(SfuClientEvent.ParticipantJoined, record('participantJoined'));
+    c.on(SfuClientEvent.ParticipantLeft, record('participantLeft'));
+    c.on(SfuClientEvent.Removed, record('removed'));
+    c.on(SfuClientEvent.State, (s) => this.states.push(s));
+    c.on(SfuClientEvent.RollCallPrompt, (p) => this.prompts.push(p));
+    c.on(SfuClientEvent.RollCallUpdate, (done, rollCall) => this.rollCalls.push({ done, rollCall }));
+    c.on(SfuClientEvent.Rejoined, (ms) => this.rejoinMs.push(ms));
+    c.on(SfuClientEvent.Layout, (layout, focusPeerId) => this.layouts.push({ layout, focusPeerId }));
+    c.on(SfuClientEvent.MutedByLeader, (forced) => this.mutedByLeader.push(forced));
+    c.on(SfuClientEvent.RoomState, (s) => (this.roomState = s));
+    c.on(SfuClientEvent.TrackAdded, (t) => {
+      if (t.kind !== 'video') return;
+      const video = document.createElement('video');
+      video.muted = true;
+      video.autoplay = true;
+      video.width = 160;
+      video.srcObject = new MediaStream([t.track]);
+      video.dataset.consumer = t.consumerId;
+      document.body.append(video);
     });
-    this.ws.onmessage = (event) => this.onMessage(JSON.parse(String(event.data)));
-    const joined = await this.request('join', { token });
-    await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
-    await this.request('setCapabilities', { rtpCapabilities: this.device.recvRtpCapabilities });
-    this.known.push(...joined.producers);
-    this.sendTransport = await this.transport('send');
-    this.recvTransport = await this.transport('recv');
+    c.on(SfuClientEvent.TrackRemoved, (t) => document.querySelector(`video[data-consumer="${t.consumerId}"]`)?.remove());
+    return c.peerId;
   }
 
-  /** Sends raw text on the socket and returns the next response (for bad-input tests). */
-  async raw(text: string): Promise<any> {
-    return new Promise((resolve) => {
-      const previous = this.ws.onmessage;
-      this.ws.onmessage = (event) => {
-        const message = JSON.parse(String(event.data));
-        if (message.type === 'response') {
-          this.ws.onmessage = previous;
-          resolve(message);
-        }
-      };
-      this.ws.send(text);
-    });
+  publishCamera(width = 640, height = 360): Promise<string[]> {
+    return this.client.publishCamera({ width, height });
   }
 
-  request(type: string, data: unknown): Promise<any> {
-    const id = this.nextId++;
-    this.ws.send(JSON.stringify({ id, type, data }));
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-  }
-
-  private onMessage(message: any): void {
-    if (message.type === 'response') {
-      const entry = this.pending.get(message.id);
-      if (!entry) return;
-      this.pending.delete(message.id);
-      if (message.ok) entry.resolve(message.data);
-      else entry.reject(new Error(`${message.error.code}: ${message.error.messageEn}`));
-    } else if (message.type === 'notification') {
-      this.events.push(message.event);
-      if (message.event === 'newProducer') this.known.push(message.data);
-    }
-  }
-
-  private async transport(direction: 'send' | 'recv'): Promise<any> {
-    const info = await this.request('createTransport', { direction });
-    const options = {
-      id: info.transportId,
-      iceParameters: info.iceParameters,
-      iceCandidates: info.iceCandidates,
-      dtlsParameters: info.dtlsParameters,
-    };
-    const transport = direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
-    transport.on('connect', ({ dtlsParameters }: any, done: () => void, fail: (e: Error) => void) => {
-      this.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(done, fail);
-    });
-    if (direction === 'send') {
-      transport.on('produce', ({ kind, rtpParameters, appData }: any, done: (r: { id: string }) => void, fail: (e: Error) => void) => {
-        this.request('produce', { transportId: transport.id, kind, rtpParameters, source: appData.source }).then(
-          (r: any) => done({ id: r.producerId }),
-          fail,
-        );
-      });
-    }
-    return transport;
-  }
-
-  async publishCamera(): Promise<string[]> {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-    const ids: string[] = [];
-    for (const track of stream.getTracks()) {
-      const source = track.kind === 'video' ? 'camera' : 'microphone';
-      const producer = await this.sendTransport.produce({ track, appData: { source } });
-      ids.push(producer.id);
-    }
-    return ids;
-  }
-
-  /** Consumes every producer announced so far that is not consumed yet. */
+  /** Subscribes to every remote producer announced so far; returns how many tracks are received. */
   async consumeAll(): Promise<number> {
-    const consumed = new Set(this.consumers.map((c) => c.producerId));
-    for (const { producerId } of this.known) {
-      if (consumed.has(producerId)) continue;
-      const info = await this.request('consume', { transportId: this.recvTransport.id, producerId });
-      const consumer = await this.recvTransport.consume({
-        id: info.consumerId,
-        producerId,
-        kind: info.kind,
-        rtpParameters: info.rtpParameters,
-      });
-      this.consumers.push(consumer);
-      if (consumer.kind === 'video') {
-        const video = document.createElement('video');
-        video.muted = true;
-        video.autoplay = true;
-        video.srcObject = new MediaStream([consumer.track]);
-        document.body.append(video);
-      }
-      await this.request('resumeConsumer', { consumerId: info.consumerId });
-    }
-    return this.consumers.length;
+    await this.client.subscribeAll();
+    return this.client.remoteTracks().length;
   }
 
-  /** framesDecoded per video consumer and packetsReceived per audio consumer. */
-  async receiveStats(): Promise<{ kind: string; framesDecoded: number; packetsReceived: number }[]> {
-    const out = [];
-    for (const consumer of this.consumers) {
-      let framesDecoded = 0;
-      let packetsReceived = 0;
-      const report: RTCStatsReport = await consumer.getStats();
-      report.forEach((s: any) => {
-        if (s.type === 'inbound-rtp') {
-          framesDecoded += s.framesDecoded ?? 0;
-          packetsReceived += s.packetsReceived ?? 0;
-        }
-      });
-      out.push({ kind: consumer.kind, framesDecoded, packetsReceived });
+  receiveStats(): ReturnType<SfuClient['receiveStats']> {
+    return this.client.receiveStats();
+  }
+
+  /** Runs a client method and returns its result or the error's code. */
+  async call(method: string, ...args: unknown[]): Promise<unknown> {
+    const [target, name] = method.startsWith('moderation.') ? [this.client.moderation, method.slice(11)] : [this.client, method];
+    try {
+      return { ok: await (target as any)[name](...args) };
+    } catch (error: any) {
+      return { error: error.code ?? error.message };
     }
-    return out;
   }
 }
 
 (window as any).ccPeer = new TestPeer();
+(window as any).ccNewPeer = () => new TestPeer();
