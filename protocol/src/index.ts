@@ -12,3 +12,7 @@ export * from './consultation.js';
 export * from './hub/events.js';
 export * from './hub/auth.js';
 export * from './hub/orgs.js';
+export * from './hub/alarms.js';
+export * from './hub/catalog.js';
+export * from './hub/cases.js';
+export * from './hub/duty.js';

@@ -119,6 +119,15 @@ export class Auth {
   }
 }
 
+/** Route guard for machine endpoints: only service tokens pass (not even an admin's session). */
+export function requireService(auth: Auth): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    const principal = auth.resolve(request.headers.authorization);
+    if (principal.role !== 'service') throw new ProtocolError(ErrorCode.Forbidden, { need: ['service'] });
+    request.principal = principal;
+  };
+}
+
 function toPrincipal(row: PersonRow): Principal {
   return { id: row.id, username: row.username, name: row.name, role: row.role, court: row.court_code };
 }

@@ -1,0 +1,29 @@
+import type { Migration } from '../app/module.js';
+
+export const deviceMigrations: Migration[] = [
+  {
+    id: 'devices-001',
+    sql: `
+      CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        online INTEGER NOT NULL DEFAULT 0,
+        offline_reason TEXT,
+        last_seen TEXT NOT NULL,
+        address TEXT,
+        info TEXT NOT NULL DEFAULT '{}',
+        lat REAL, lon REAL, position_at TEXT
+      );
+      CREATE TABLE device_channels (
+        device_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        parent_id TEXT,
+        status TEXT NOT NULL,
+        info TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (device_id, channel_id)
+      );
+      CREATE TABLE bridge_event_ids (event_id TEXT PRIMARY KEY, at TEXT NOT NULL);
+      CREATE INDEX bridge_event_ids_at ON bridge_event_ids(at);`,
+  },
+];
