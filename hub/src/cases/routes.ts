@@ -1,0 +1,100 @@
+/** `/api/v1/cases…` and `/api/v1/nodes…`: import (JSON, CSV), reads, closing a case, completing a node. */
+import {
+  API_PREFIX,
+  ErrorCode,
+  ProtocolError,
+  caseCloseSchema,
+  caseImportBodySchema,
+  caseListQuerySchema,
+  nodeCompleteSchema,
+  nodeListQuerySchema,
+} from '@cc/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { HubContext } from '../app/module.js';
+import { notFound, parse } from '../app/parse.js';
+import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/auth.js';
+import { iso } from '../deadlines/calendar.js';
+import { closeCase, completeNode } from './case-actions.js';
+import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
+import { importCases } from './import.js';
+import { nodeRecords } from './node-csv.js';
+import { listCases, listOpenNodes, nodesOfCase, openNodeCounts, toCase } from './read.js';
+import type { CaseRow } from './store.js';
+
+const isCsv = (request: FastifyRequest): boolean => (request.headers['content-type'] ?? '').startsWith('text/csv');
+
+export function registerCaseRoutes(ctx: HubContext): void {
+  const { app, db, auth } = ctx;
+  const importers = auth.require('duty_officer', 'court_user', 'service');
+  const anyone = auth.require();
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const scopedCourt = (request: FastifyRequest, court: string | undefined): string | null => {
+    const scope = courtScope(principalOf(request));
+    if (scope && court && court !== scope) throw new ProtocolError(ErrorCode.Forbidden, { court });
+    return scope ?? court ?? null;
+  };
+  const findCase = (request: FastifyRequest): CaseRow => {
+    const caseNo = (request.params as { caseNo: string }).caseNo;
+    const row = db.prepare('SELECT * FROM cases WHERE case_no = ?').get(caseNo) as CaseRow | undefined;
+    if (!row) throw notFound('case', caseNo);
+    assertCourtAccess(principalOf(request), row.court_code);
+    return row;
+  };
+
+  app.post(`${API_PREFIX}/cases/import`, { preHandler: importers }, async (request) => {
+    if (isCsv(request)) {
+      const csv = csvRecords(request.body as string, CASE_COLUMNS, ['caseNo', 'court', 'kind', 'filedAt', 'amountOwed']);
+      return importCases(ctx, actorOf(request), csv.records, csv.lines);
+    }
+    return importCases(ctx, actorOf(request), parse(caseImportBodySchema, request.body).records);
+  });
+  app.post(`${API_PREFIX}/cases/nodes/import`, { preHandler: importers }, async (request) => {
+    if (!isCsv(request)) throw new ProtocolError(ErrorCode.BadRequest, { contentType: 'text/csv expected' });
+    const csv = csvRecords(request.body as string, NODE_COLUMNS, ['caseNo', 'type', 'startedAt']);
+    const { records, lines, rejected } = nodeRecords(db, csv);
+    const report = importCases(ctx, actorOf(request), records, lines);
+    report.received = csv.records.length;
+    report.rejected = [...rejected, ...report.rejected].sort((a, b) => a.row - b.row);
+    return report;
+  });
+
+  app.get(`${API_PREFIX}/cases`, { preHandler: anyone }, async (request) => {
+    const q = parse(caseListQuerySchema, request.query);
+    return { cases: listCases(db, { ...q, court: scopedCourt(request, q.court) }) };
+  });
+  app.get(`${API_PREFIX}/cases/:caseNo`, { preHandler: anyone }, async (request) => {
+    const row = findCase(request);
+    return { ...toCase(row), nodes: nodesOfCase(db, row.id, row.case_no) };
+  });
+  app.post(`${API_PREFIX}/cases/:caseNo/close`, { preHandler: auth.require('duty_officer', 'court_user') }, async (request) => {
+    const row = findCase(request);
+    return closeCase(ctx, actorOf(request), row, parse(caseCloseSchema, request.body));
+  });
+  app.post(
+    `${API_PREFIX}/cases/:caseNo/nodes/:nodeId/complete`,
+    { preHandler: auth.require('duty_officer', 'court_user') },
+    async (request) => {
+      const row = findCase(request);
+      const nodeId = Number((request.params as { nodeId: string }).nodeId);
+      return completeNode(ctx, actorOf(request), row, nodeId, parse(nodeCompleteSchema, request.body ?? {}));
+    },
+  );
+
+  app.get(`${API_PREFIX}/nodes`, { preHandler: anyone }, async (request) => {
+    const q = parse(nodeListQuerySchema, request.query);
+    const nodes = listOpenNodes(db, {
+      court: scopedCourt(request, q.court),
+      state: q.state === 'due_soon' ? 1 : 2,
+      limit: q.limit,
+      ...(q.type ? { type: q.type } : {}),
+      ...(q.afterDue ? { afterDue: Date.parse(q.afterDue), afterId: q.afterId ?? 0 } : {}),
+    });
+    const last = nodes.at(-1);
+    return { nodes, next: last && nodes.length === q.limit ? { afterDue: last.dueAt, afterId: last.id } : null };
+  });
+  app.get(`${API_PREFIX}/nodes/counts`, { preHandler: anyone }, async (request) => ({
+    courts: openNodeCounts(db, scopedCourt(request, undefined)),
+    at: iso(ctx.now()),
+  }));
+}

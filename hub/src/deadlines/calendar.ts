@@ -1,0 +1,50 @@
+/**
+ * Day arithmetic for deadlines, in China time (UTC+8, no DST). Per 民诉法 第85条 the day
+ * the clock starts is not counted and a period ends at the end of its last day. Statutory
+ * holidays are not modelled (working days are Mon–Fri), and neither are deducted periods.
+ */
+import type { DeadlineRule } from '@cc/protocol';
+
+export const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** `2024-03-01` → 00:00 China time; ISO date-times as given. NaN for garbage. */
+export function parseDateInput(text: string): number {
+  return text.length === 10 ? Date.parse(`${text}T00:00:00+08:00`) : Date.parse(text);
+}
+
+/** Days since the epoch in China time (the bucket of the statistics tables). */
+export function chinaDay(ms: number): number {
+  return Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS);
+}
+
+const startOfChinaDay = (ms: number): number => chinaDay(ms) * DAY_MS - CHINA_OFFSET_MS;
+
+/** When a node started at `startMs` under `rule` falls due (end of its last day). */
+export function computeDue(startMs: number, rule: Pick<DeadlineRule, 'amount' | 'unit'>): number {
+  const day0 = startOfChinaDay(startMs);
+  if (rule.unit === 'day') return day0 + (rule.amount + 1) * DAY_MS;
+  if (rule.unit === 'working_day') {
+    let day = day0;
+    for (let left = rule.amount; left > 0;) {
+      day += DAY_MS;
+      const weekday = new Date(day + CHINA_OFFSET_MS).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) left--;
+    }
+    return day + DAY_MS;
+  }
+  return addMonths(day0, rule.amount) + DAY_MS;
+}
+
+/** Same day of month `n` months later (clamped to the month's end), in China time. */
+export function addMonths(ms: number, n: number): number {
+  const local = new Date(ms + CHINA_OFFSET_MS);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth() + n;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = Math.min(local.getUTCDate(), lastDay);
+  return Date.UTC(y, m, d, local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds(), local.getUTCMilliseconds()) - CHINA_OFFSET_MS;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

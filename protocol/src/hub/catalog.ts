@@ -1,0 +1,54 @@
+/**
+ * The node catalog (流程节点目录): each flow-node type, its category and its deadline rule.
+ * Documented default: docs/node-catalog.md. Admins change it through `/api/v1/catalog`.
+ */
+import { z } from 'zod';
+
+/** 监督督促 supervised deadline · 提示提醒 reminder · 强制 hard gate. */
+export const nodeCategorySchema = z.enum(['supervised', 'reminder', 'gate']);
+export type NodeCategory = z.infer<typeof nodeCategorySchema>;
+
+/** 执行完毕 · 终本 · 终结执行 · 销案 · 不予执行 · 驳回申请 (执行工作规定 第64条). */
+export const closureTypeSchema = z.enum(['completed', 'terminated_current', 'terminated', 'withdrawn', 'not_enforced', 'rejected']);
+export type ClosureType = z.infer<typeof closureTypeSchema>;
+
+/** Calendar days, working days (Mon–Fri; no holiday calendar yet) or calendar months. */
+export const deadlineUnitSchema = z.enum(['day', 'working_day', 'month']);
+
+export const nodeTypeCodeSchema = z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, 'node type code: lower-case letters, digits, _');
+
+export const deadlineRuleSchema = z
+  .object({
+    /** The event that starts the clock (the node's `startedAt`), e.g. `case_filed`, `funds_arrived`. */
+    anchor: z.string().min(1).max(64),
+    amount: z.number().int().min(0).max(3650),
+    unit: deadlineUnitSchema,
+    /** 临期 from this many days before the due time. */
+    warnDays: z.number().int().min(0).max(365),
+    /** Recurring node (e.g. 终本 re-check every 6 months, 10 times): completing one opens the next. */
+    repeat: z
+      .object({ everyMonths: z.number().int().min(1).max(120), times: z.number().int().min(2).max(100) })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict();
+export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
+
+export const nodeTypeSchema = z
+  .object({
+    code: nodeTypeCodeSchema,
+    name: z.string().min(1).max(64),
+    category: nodeCategorySchema,
+    rule: deadlineRuleSchema,
+    /** While a node of this type is open, the case cannot close with these closure types. */
+    blocksClosure: z.array(closureTypeSchema).max(6).default([]),
+    /** Where the time limit comes from, and how sure we are (✅ confirmed, 🔶 secondary, ❓ unconfirmed). */
+    source: z.string().max(300).default(''),
+    confidence: z.enum(['confirmed', 'secondary', 'unconfirmed']).default('unconfirmed'),
+    active: z.boolean().default(true),
+  })
+  .strict();
+export type NodeType = z.infer<typeof nodeTypeSchema>;
+export const nodeTypePutSchema = nodeTypeSchema.omit({ code: true });
+export type NodeTypePut = z.infer<typeof nodeTypePutSchema>;
