@@ -36,6 +36,12 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
     void reply.status(status).send({ error: wire.toWire() });
   });
 
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({ error: new ProtocolError(ErrorCode.NotFound, { route: `${request.method} ${request.url.split('?')[0]}` }).toWire() });
+  });
+
   app.get('/healthz', async () => {
     const health: Health = {
       status: 'ok',
