@@ -4,7 +4,8 @@
 # prints the exact command to run and fails.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-list="$here/apt-packages.txt"
+list="${CC_APT_LIST:-$here/apt-packages.txt}"
+[ -r "$list" ] || { echo "[setup] apt: cannot read the package list $list" >&2; exit 1; }
 
 mapfile -t entries < <(grep -v '^\s*#' "$list" | sed '/^\s*$/d')
 main=(); backports=(); missing=()
