@@ -53,7 +53,13 @@ export class SfuClient extends Emitter {
 
   static async join(options: SfuClientOptions): Promise<SfuClient> {
     const client = new SfuClient(options);
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      client.closing = true;
+      client.channel?.close();
+      throw error;
+    }
     return client;
   }
 

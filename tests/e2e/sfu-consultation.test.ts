@@ -1,0 +1,261 @@
+/**
+ * A consultation among four Chromium peers (leader + three courts) through the real SFU
+ * with real media: everyone decodes everyone; moderation semantics (forced mute, moderated
+ * mode, lock, layout, removal); a roll call whose record reaches the real hub; and the
+ * death of the mediasoup worker (SIGKILL) mid-call, after which media flows again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CONSULTATION_RECORDS_PATH, consultationRecordListSchema } from '@cc/protocol';
+import { loadJoinTokenKey, serviceAuthorization, signJoinToken } from '@cc/runtime';
+import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
+import { health, isAlive, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+import { rtcPeerBundle } from './support/rtc-bundle.js';
+
+const ROOM = 'consult-e2e';
+let t: TestEnv;
+let hub: Running;
+let sfu: Running;
+let browser: Browser;
+let ws: string;
+const peers: Record<string, { page: Page; peerId: string }> = {};
+
+type Stat = { peerId: string; kind: string; framesDecoded: number; packetsReceived: number };
+
+function token(sub: string, role: 'leader' | 'court_user', court: string, room = ROOM): string {
+  const key = loadJoinTokenKey(t.dataDir);
+  return signJoinToken(key, { room, sub, name: `${court} ${sub}`, role, court, exp: Math.floor(Date.now() / 1000) + 600 });
+}
+
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${t.sfuUrl}/healthz`);
+  await page.addScriptTag({ content: await rtcPeerBundle() });
+  return page;
+}
+
+async function joinPeer(name: string, role: 'leader' | 'court_user', court: string): Promise<void> {
+  const page = await newPage();
+  const peerId: string = await page.evaluate(
+    ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
+    [ws, token(name, role, court)],
+  );
+  await page.evaluate(() => (window as any).ccPeer.publishCamera(320, 180));
+  peers[name] = { page, peerId };
+}
+
+const call = (name: string, method: string, ...args: unknown[]): Promise<any> =>
+  peers[name]!.page.evaluate(([m, a]) => (window as any).ccPeer.call(m, ...(a as unknown[])), [method, args] as const);
+const stats = (name: string): Promise<Stat[]> => peers[name]!.page.evaluate(() => (window as any).ccPeer.receiveStats());
+
+/** Audio packets `listener` received from `speaker` (all of speaker's audio consumers). */
+async function audioFrom(listener: string, speaker: string): Promise<number> {
+  const id = peers[speaker]!.peerId;
+  return (await stats(listener)).filter((s) => s.kind === 'audio' && s.peerId === id).reduce((n, s) => n + s.packetsReceived, 0);
+}
+
+/** Whether audio from `speaker` reaches `listener` over the next second and a half. */
+async function heard(listener: string, speaker: string): Promise<boolean> {
+  // Let a pause/resume take effect, then measure a fresh window.
+  await new Promise((r) => setTimeout(r, 700));
+  const before = await audioFrom(listener, speaker);
+  await new Promise((r) => setTimeout(r, 1500));
+  return (await audioFrom(listener, speaker)) - before > 5;
+}
+
+/** Every peer decodes growing video from each of the others. */
+async function everyoneSeesEveryone(what: string): Promise<void> {
+  const names = Object.keys(peers);
+  // Peer ids change when clients rejoin a rebuilt room.
+  for (const name of names) peers[name]!.peerId = await peers[name]!.page.evaluate(() => (window as any).ccPeer.client.peerId);
+  const baseline = new Map<string, number>();
+  for (const name of names) for (const s of await stats(name)) if (s.kind === 'video') baseline.set(`${name}<${s.peerId}`, s.framesDecoded);
+  await waitFor(
+    what,
+    async () => {
+      for (const name of names) {
+        const video = (await stats(name)).filter((s) => s.kind === 'video');
+        for (const other of names.filter((n) => n !== name)) {
+          const from = video.filter((s) => s.peerId === peers[other]!.peerId);
+          const frames = from.reduce((n, s) => n + s.framesDecoded, 0);
+          if (from.length === 0 || frames < (baseline.get(`${name}<${peers[other]!.peerId}`) ?? 0) + 10) return undefined;
+        }
+      }
+      return true;
+    },
+    60_000,
+  );
+}
+
+beforeAll(async () => {
+  t = await testEnv();
+  hub = startNode('hub/dist/main.js', [], t.env);
+  await waitFor('hub healthy', () => health(t.hubUrl), 60_000);
+  sfu = startNode('sfu/dist/main.js', [], { ...t.env, CC_SFU_HUB_URL: t.hubUrl });
+  await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${sfu.output()}`);
+  });
+  ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+  browser = await launchChromium(WEBRTC_FLAGS);
+  await joinPeer('leader', 'leader', 'GY');
+  await joinPeer('a', 'court_user', 'A');
+  await joinPeer('b', 'court_user', 'B');
+  await joinPeer('c', 'court_user', 'C');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const service of [sfu, hub]) {
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+  }
+});
+
+describe('SFU consultation with four Chromium peers (real media)', () => {
+  it('every peer decodes every other peer’s video and receives their audio', async () => {
+    await everyoneSeesEveryone('4 peers decoding each other');
+    for (const name of Object.keys(peers)) {
+      const audio = (await stats(name)).filter((s) => s.kind === 'audio');
+      expect(audio).toHaveLength(3);
+      await waitFor(`${name} receives audio`, async () =>
+        (await stats(name)).filter((s) => s.kind === 'audio').every((s) => s.packetsReceived > 10) ? true : undefined,
+      );
+    }
+  });
+
+  it('a forced mute cannot be undone by the participant, only lifted by the leader', async () => {
+    expect(await heard('a', 'c')).toBe(true);
+    expect(await call('c', 'moderation.forceMute', peers.a!.peerId)).toEqual({ error: 'forbidden' });
+    expect(await call('leader', 'moderation.forceMute', peers.c!.peerId, true)).toEqual({ ok: {} });
+    expect(await call('c', 'setMicrophoneMuted', false)).toEqual({ error: 'muted_by_leader' });
+    expect(await heard('a', 'c')).toBe(false);
+    expect(await peers.c!.page.evaluate(() => (window as any).ccPeer.mutedByLeader)).toContain(true);
+    // A raised hand is what remains; the leader sees it in the room state.
+    await call('c', 'raiseHand', true);
+    await waitFor('hand visible to the leader', async () =>
+      (await peers.leader!.page.evaluate(() => (window as any).ccPeer.roomState)).handsRaised.includes(peers.c!.peerId) ? true : undefined,
+    );
+    await call('leader', 'moderation.forceMute', peers.c!.peerId, false);
+    expect((await call('c', 'setMicrophoneMuted', false)).error).toBeUndefined();
+    expect(await heard('a', 'c')).toBe(true);
+  });
+
+  it('moderated mode: only the floor holder (and the leader) is heard', async () => {
+    await call('leader', 'moderation.setModerated', true);
+    await call('leader', 'moderation.giveFloor', peers.b!.peerId);
+    expect(await heard('a', 'b')).toBe(true);
+    expect(await heard('a', 'c')).toBe(false);
+    expect(await heard('a', 'leader')).toBe(true);
+    await call('leader', 'moderation.setModerated', false);
+    expect(await heard('a', 'c')).toBe(true);
+  });
+
+  it('a locked room refuses newcomers; layout pushes reach everyone; a removed peer cannot rejoin', async () => {
+    await call('leader', 'moderation.lockRoom', true);
+    const late = await newPage();
+    const refused = await late.evaluate(
+      ([url, tk]) =>
+        (window as any).ccPeer.join(url, tk).then(
+          () => 'joined',
+          (e: any) => e.code,
+        ),
+      [ws, token('d', 'court_user', 'D')],
+    );
+    expect(refused).toBe('room_locked');
+    await call('leader', 'moderation.lockRoom', false);
+    const intruder = await newPage();
+    const intruderId: string = await intruder.evaluate(
+      ([url, tk]) => (window as any).ccPeer.join(url, tk),
+      [ws, token('e', 'court_user', 'E')],
+    );
+
+    await call('leader', 'moderation.setLayout', 'speaker', peers.b!.peerId);
+    for (const name of Object.keys(peers)) {
+      await waitFor(`${name} got the layout`, async () => {
+        const layouts = await peers[name]!.page.evaluate(() => (window as any).ccPeer.layouts);
+        return layouts.some((l: any) => l.layout === 'speaker' && l.focusPeerId === peers.b!.peerId) ? true : undefined;
+      });
+    }
+
+    expect(await call('leader', 'moderation.removePeer', intruderId)).toEqual({ ok: {} });
+    await waitFor('intruder told', async () =>
+      (await intruder.evaluate(() => (window as any).ccPeer.events)).includes('removed') ? true : undefined,
+    );
+    const again = await newPage();
+    const rejoin = await again.evaluate(
+      ([url, tk]) =>
+        (window as any).ccPeer.join(url, tk).then(
+          () => 'joined',
+          (e: any) => e.code,
+        ),
+      [ws, token('e', 'court_user', 'E')],
+    );
+    expect(rejoin).toBe('forbidden');
+    for (const page of [late, intruder, again]) await page.close();
+  });
+
+  it('roll call: three courts picked, two answer, one does not → the record reaches the hub', async () => {
+    const started = await call('leader', 'moderation.startRollCall', { courts: ['A', 'B', 'C'], timeoutS: 4, lateWindowS: 1 });
+    expect(started.ok.courts).toEqual(['A', 'B', 'C']);
+    for (const name of ['a', 'b']) {
+      const prompt = await waitFor(
+        `${name} prompted`,
+        async () => (await peers[name]!.page.evaluate(() => (window as any).ccPeer.prompts))[0],
+      );
+      expect(await call(name, 'answerRollCall', prompt.rollCallId)).toEqual({ ok: 'answered' });
+    }
+    // The leader is not a court in this roll call: its answer is refused.
+    expect(await call('leader', 'answerRollCall', started.ok.rollCallId)).toEqual({ error: 'forbidden' });
+    await waitFor('roll call closed', async () =>
+      (await peers.leader!.page.evaluate(() => (window as any).ccPeer.rollCalls)).some((r: any) => r.done) ? true : undefined,
+    );
+    const key = loadJoinTokenKey(t.dataDir);
+    const body = await waitFor('record at the hub', async () => {
+      const response = await fetch(`${t.hubUrl}${CONSULTATION_RECORDS_PATH}?room=${ROOM}`, {
+        headers: { authorization: serviceAuthorization(key, 'e2e') },
+      });
+      const list = consultationRecordListSchema.parse(await response.json());
+      return list.records.length > 0 ? list : undefined;
+    });
+    const record = body.records[0]!;
+    expect(record.kind).toBe('roll_call');
+    if (record.kind !== 'roll_call') return;
+    expect(record.rollCall.rollCallId).toBe(started.ok.rollCallId);
+    const byCourt = Object.fromEntries(record.rollCall.results.map((r) => [r.court, r]));
+    expect(byCourt.A?.status).toBe('answered');
+    expect(byCourt.B?.status).toBe('answered');
+    expect(byCourt.C?.status).toBe('absent');
+    expect(byCourt.C?.answeredAt).toBeUndefined();
+    expect(byCourt.A?.answeredAt).toBeDefined();
+    expect(record.participants.map((p) => p.court).sort()).toEqual(expect.arrayContaining(['A', 'B', 'C', 'GY']));
+    // Random spot check picks among the courts present.
+    const random = await call('leader', 'moderation.startRollCall', { randomCount: 2, timeoutS: 1, lateWindowS: 0 });
+    expect(random.ok.courts).toHaveLength(2);
+    for (const court of random.ok.courts) expect(['A', 'B', 'C']).toContain(court);
+    expect(await call('leader', 'moderation.startRollCall', { randomCount: 5, timeoutS: 1 })).toEqual({ error: 'conflict' });
+  });
+
+  it('recovers from a SIGKILLed mediasoup worker: clients rejoin by themselves and media flows again', async () => {
+    const before = await health(t.sfuUrl);
+    const [pid] = before?.details.workerPids as number[];
+    const killedAt = Date.now();
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('worker gone', () => (isAlive(pid!) ? undefined : true));
+    await waitFor('worker replaced', async () => ((await health(t.sfuUrl))?.details.workerRestarts === 1 ? true : undefined));
+    expect(isAlive(sfu.child.pid!)).toBe(true);
+    await waitFor('all rejoined', async () => {
+      for (const name of Object.keys(peers))
+        if ((await peers[name]!.page.evaluate(() => (window as any).ccPeer.rejoinMs)).length === 0) return undefined;
+      return true;
+    });
+    await everyoneSeesEveryone('media flows again after the worker death');
+    const recoveredMs = Date.now() - killedAt;
+    const rejoinMs = await Promise.all(Object.keys(peers).map((n) => peers[n]!.page.evaluate(() => (window as any).ccPeer.rejoinMs[0])));
+    console.log(
+      `[sfu] worker SIGKILL → every peer decoding every other again: ${recoveredMs} ms (client rejoin: ${rejoinMs.join(', ')} ms)`,
+    );
+    const states: string[] = await peers.a!.page.evaluate(() => (window as any).ccPeer.states);
+    expect(states).toContain('reconnecting');
+    expect(states.at(-1)).toBe('connected');
+  });
+});
