@@ -10,6 +10,7 @@ import { orgsModule } from '../orgs/index.js';
 import { catalogModule } from '../catalog/index.js';
 import { casesModule } from '../cases/index.js';
 import { statsModule } from '../stats/index.js';
+import { deadlinesModule } from '../deadlines/index.js';
 import type { HubModule } from './module.js';
 
 export const hubModules: HubModule[] = [
@@ -21,4 +22,5 @@ export const hubModules: HubModule[] = [
   catalogModule,
   casesModule,
   statsModule,
+  deadlinesModule,
 ];

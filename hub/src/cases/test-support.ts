@@ -27,6 +27,8 @@ export interface TestHub {
     body?: unknown,
     contentType?: string,
   ): Promise<{ status: number; body: T }>;
+  /** New sessions for everyone (sessions last 12 h of the injected clock). */
+  relogin(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,14 @@ export async function startTestHub(options: { dataDir?: string; now?: number } =
       if (payload !== undefined && !contentType) headers['content-type'] = 'application/json';
       const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
       return { status: response.statusCode, body: (response.body ? JSON.parse(response.body) : undefined) as T };
+    },
+    async relogin() {
+      Object.assign(tokens, {
+        admin: await login('admin'),
+        officer: await login('officer'),
+        courtA: await login('usera'),
+        courtB: await login('userb'),
+      });
     },
     async close() {
       await disposables.close();

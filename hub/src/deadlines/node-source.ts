@@ -1,0 +1,41 @@
+/** Deadline source for flow nodes: pending → 临期 at the warn time, → 超期 at the due time. */
+import type { Db } from '../store/database.js';
+import { NodeStateCode, StatsDelta } from '../stats/aggregates.js';
+import { iso } from './calendar.js';
+import type { DeadlineSource } from './engine.js';
+
+interface DueRow {
+  id: number;
+  court_code: string;
+  type: string;
+  due_at: number;
+  state: number;
+  case_no: string;
+}
+
+export function nodeDeadlineSource(db: Db): DeadlineSource {
+  const next = db.prepare('SELECT MIN(next_at) AS at FROM flow_nodes WHERE next_at IS NOT NULL');
+  const due = db.prepare(
+    `SELECT n.id, n.court_code, n.type, n.due_at, n.state, c.case_no FROM flow_nodes n JOIN cases c ON c.id = n.case_id
+     WHERE n.next_at IS NOT NULL AND n.next_at <= ? ORDER BY n.next_at LIMIT ?`,
+  );
+  const update = db.prepare('UPDATE flow_nodes SET state = ?, next_at = ? WHERE id = ?');
+  return {
+    name: 'nodes',
+    nextAt: () => (next.get() as { at: number | null }).at,
+    fire({ emit }, now, limit) {
+      const rows = due.all(now, limit) as DueRow[];
+      const delta = new StatsDelta();
+      for (const n of rows) {
+        const overdue = now >= n.due_at;
+        const state = overdue ? NodeStateCode.overdue : NodeStateCode.due_soon;
+        update.run(state, overdue ? null : n.due_at, n.id);
+        delta.moveNode(n.court_code, n.state, state);
+        const data = { nodeId: n.id, caseNo: n.case_no, type: n.type, dueAt: iso(n.due_at) };
+        emit(overdue ? { type: 'node.overdue', court: n.court_code, data } : { type: 'node.due_soon', court: n.court_code, data });
+      }
+      delta.apply(db);
+      return rows.length;
+    },
+  };
+}
