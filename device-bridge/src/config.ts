@@ -18,6 +18,26 @@ export const bridgeConfigSchema = z
       .default('3402000000'),
     sipHost: hostSchema.default('127.0.0.1'),
     sipPort: portSchema.default(5060),
+    /** Address written into Via/Contact when sipHost is a wildcard; empty: sipHost. */
+    sipPublicHost: z.string().max(255).default(''),
+    /** JSON file `{ devices: [{ deviceId, kind, name?, password? }] }` of provisioned devices; empty: none. */
+    devicesFile: z.string().default(''),
+    /** One password for any well-formed GB/T 28181 id not provisioned; empty: unknown devices are refused. */
+    sharedPassword: z.string().max(128).default(''),
+    /** Offer qop="auth" in the digest challenge (many cameras want none; both forms are verified). */
+    digestQop: z.boolean().default(false),
+    keepaliveIntervalS: z.number().int().min(5).max(3600).default(60),
+    /** Missed keepalives before a device is offline. */
+    keepaliveMaxMissed: z.number().int().min(1).max(20).default(3),
+    /** Longest registration granted, s. */
+    maxExpiresS: z.number().int().min(60).max(86_400).default(86_400),
+    /** Wrong passwords or unknown ids from one source address before it is locked out. */
+    authMaxFailures: z.number().int().min(1).max(1000).default(5),
+    authWindowS: z.number().int().min(1).max(3600).default(60),
+    authLockoutS: z.number().int().min(1).max(86_400).default(300),
+    /** Ask a newly registered device for DeviceInfo and Catalog. */
+    queryOnRegister: z.boolean().default(true),
+    maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     rtpMinPort: portSchema.default(30000),
     rtpMaxPort: portSchema.default(30999),
     hubUrl: z.url().default('http://127.0.0.1:8700'),

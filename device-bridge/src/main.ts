@@ -1,7 +1,11 @@
 /** Device bridge service entry: GB/T 28181, SIP intercoms, RTSP cameras and serial devices meet the hub and SFU here. */
 import { ServiceName } from '@cc/protocol';
-import { PRODUCT_VERSION, createHttpServer, runService } from '@cc/runtime';
+import { PRODUCT_VERSION, createHttpServer, loadJoinTokenKey, runService, serviceAuthorization } from '@cc/runtime';
 import { bridgeConfigSchema } from './config.js';
+import { deviceHandlers } from './control/handlers.js';
+import { registerControlRoutes } from './control/routes.js';
+import { createGbServer } from './gb28181/server.js';
+import { HubSink } from './hub/hub-sink.js';
 
 await runService({
   name: ServiceName.Bridge,
@@ -9,14 +13,34 @@ await runService({
   schema: bridgeConfigSchema,
   async start({ config, logger, disposables }) {
     const settings = config.service;
+    const serviceKey = loadJoinTokenKey(config.shared.dataDir);
+    let token = { value: '', until: 0 };
+    const authorization = (): string => {
+      if (Date.now() > token.until) token = { value: serviceAuthorization(serviceKey, ServiceName.Bridge), until: Date.now() + 120_000 };
+      return token.value;
+    };
+    const sink = new HubSink({ hubUrl: settings.hubUrl, authorization, logger: logger.child({ module: 'hub-sink' }) });
+    disposables.add('hub-sink', () => sink.close());
+    const gb = await createGbServer(settings, sink, logger);
+    disposables.add('gb28181', () => gb.close());
+
     const app = createHttpServer({
       service: ServiceName.Bridge,
       version: PRODUCT_VERSION,
       logger,
-      healthDetails: () => ({ sipId: settings.sipId, sipPort: settings.sipPort }),
+      healthDetails: () => ({
+        sipId: settings.sipId,
+        sipPort: settings.sipPort,
+        devices: gb.registry.counts(),
+        messages: gb.stats,
+        hub: sink.stats(),
+      }),
     });
+    registerControlRoutes(app, serviceKey, deviceHandlers(gb));
     disposables.add('http', () => app.close());
     await app.listen({ host: settings.host, port: settings.port });
-    return { urls: { http: `http://${settings.host}:${settings.port}` } };
+    return {
+      urls: { http: `http://${settings.host}:${settings.port}`, sip: `sip:${settings.sipId}@${settings.sipHost}:${settings.sipPort}` },
+    };
   },
 });

@@ -4,7 +4,9 @@
  * 20 000 devices cost no per-device state until they register.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SipAuthHeader } from 'sip';
+
+/** An auth header as the `sip` package parses it (quoted values keep their quotes). */
+export type SipAuthHeader = Record<string, string | undefined> & { scheme?: string };
 
 export const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 

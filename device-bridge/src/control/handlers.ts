@@ -1,0 +1,45 @@
+/** What the control API does with GB/T 28181 devices: provisioning, queries and PTZ. */
+import { ErrorCode, ProtocolError, type BridgeDevice } from '@cc/protocol';
+import type { CredentialStore } from '../gb28181/credentials.js';
+import type { GbCommander } from '../gb28181/commander.js';
+import { ptzCmdFor } from '../gb28181/ptz.js';
+import type { DeviceRegistry } from '../gb28181/registry.js';
+import type { CommandHandlers } from './routes.js';
+
+export interface DeviceHandlerDeps {
+  credentials: CredentialStore;
+  registry: DeviceRegistry;
+  commander: GbCommander;
+}
+
+const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
+
+export function deviceHandlers({ credentials, registry, commander }: DeviceHandlerDeps): CommandHandlers {
+  const describe = (deviceId: string): BridgeDevice => {
+    const provisioned = credentials.get(deviceId);
+    const live = registry.describe(deviceId);
+    if (live) return { ...live, name: provisioned?.name };
+    if (!provisioned) throw new ProtocolError(ErrorCode.NotFound, { deviceId });
+    return { deviceId, kind: provisioned.kind, name: provisioned.name, online: false, registered: false };
+  };
+  return {
+    listDevices: () => {
+      const ids = new Set([...credentials.all().map((d) => d.deviceId), ...registry.ids()]);
+      return { devices: [...ids].map(describe) };
+    },
+    provisionDevice: ({ deviceId }, body) => {
+      credentials.provision({ deviceId, kind: body.kind, name: body.name, password: body.password });
+      return describe(deviceId);
+    },
+    removeDevice: ({ deviceId }) => {
+      if (!credentials.remove(deviceId)) throw new ProtocolError(ErrorCode.NotFound, { deviceId });
+      registry.unregister(deviceId);
+      return {};
+    },
+    queryDevice: ({ deviceId }, body) => ({ sn: commander.query(deviceId, QUERY[body.query]) }),
+    ptz: (_params, body) => {
+      commander.ptz(body.deviceId, body.channelId, ptzCmdFor(body.command));
+      return {};
+    },
+  };
+}

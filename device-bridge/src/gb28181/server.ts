@@ -1,0 +1,111 @@
+/** The GB/T 28181 side of the bridge, put together: SIP stack, registrar, device registry, MESSAGE handling, commander. */
+import type { Logger } from '@cc/runtime';
+import { makeEvent, type EventSink } from '../hub/events.js';
+import { createSipServer, type SipServer } from '../sip/stack.js';
+import { CatalogAssembler } from './catalog-assembler.js';
+import { GbCommander } from './commander.js';
+import { CredentialStore, readDevicesFile } from './credentials.js';
+import { createMessageHandler, type MessageStats } from './message-handler.js';
+import { FailureRateLimiter } from './rate-limit.js';
+import { createRegistrar } from './registrar.js';
+import { DeviceRegistry } from './registry.js';
+
+export interface GbSettings {
+  sipId: string;
+  sipDomain: string;
+  sipHost: string;
+  sipPort: number;
+  sipPublicHost: string;
+  devicesFile: string;
+  sharedPassword: string;
+  digestQop: boolean;
+  keepaliveIntervalS: number;
+  keepaliveMaxMissed: number;
+  maxExpiresS: number;
+  authMaxFailures: number;
+  authWindowS: number;
+  authLockoutS: number;
+  queryOnRegister: boolean;
+  maxSipBodyBytes: number;
+}
+
+export interface GbServer {
+  sip: SipServer;
+  registry: DeviceRegistry;
+  credentials: CredentialStore;
+  commander: GbCommander;
+  stats: MessageStats;
+  close(): void;
+}
+
+export async function createGbServer(settings: GbSettings, sink: EventSink, logger: Logger): Promise<GbServer> {
+  const log = logger.child({ module: 'gb28181' });
+  const credentials = new CredentialStore(
+    settings.devicesFile ? readDevicesFile(settings.devicesFile) : [],
+    settings.sharedPassword || undefined,
+  );
+  const registry = new DeviceRegistry({
+    keepaliveIntervalS: settings.keepaliveIntervalS,
+    keepaliveMaxMissed: settings.keepaliveMaxMissed,
+    sink,
+    logger: log,
+  });
+  const limiter = new FailureRateLimiter({
+    maxFailures: settings.authMaxFailures,
+    windowMs: settings.authWindowS * 1000,
+    lockoutMs: settings.authLockoutS * 1000,
+  });
+  const catalogs = new CatalogAssembler();
+  const handlers: Parameters<typeof createSipServer>[1] = {};
+  const sip = await createSipServer(
+    {
+      host: settings.sipHost,
+      port: settings.sipPort,
+      publicHost: settings.sipPublicHost || settings.sipHost,
+      maxBodyBytes: settings.maxSipBodyBytes,
+      logger: log,
+    },
+    handlers,
+  );
+  const commander = new GbCommander(sip, registry, settings.sipId, settings.sipDomain, log);
+  const queryNew = (deviceId: string, kind: string): void => {
+    if (!settings.queryOnRegister || kind !== 'gb28181') return;
+    commander.query(deviceId, 'DeviceInfo');
+    commander.query(deviceId, 'Catalog');
+  };
+  handlers.REGISTER = createRegistrar({
+    sipId: settings.sipId,
+    realm: settings.sipDomain,
+    offerQop: settings.digestQop,
+    maxExpiresS: settings.maxExpiresS,
+    sip,
+    credentials,
+    limiter,
+    registry,
+    logger: log,
+    onRegistered: queryNew,
+  });
+  const messages = createMessageHandler({ sip, registry, sink, catalogs, commander, logger: log });
+  handlers.MESSAGE = messages.handle;
+  handlers.NOTIFY = messages.handle;
+  handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
+  const catalogTimer = setInterval(() => {
+    for (const catalog of catalogs.expire()) sink.publish(makeEvent('device.catalog', { ...catalog, complete: false }));
+  }, 2000);
+  log.info(
+    { sipId: settings.sipId, host: settings.sipHost, port: settings.sipPort, provisioned: credentials.all().length },
+    'GB/T 28181 SIP server listening (UDP+TCP)',
+  );
+  return {
+    sip,
+    registry,
+    credentials,
+    commander,
+    stats: messages.stats,
+    close: () => {
+      clearInterval(catalogTimer);
+      registry.close();
+      sip.close();
+    },
+  };
+}

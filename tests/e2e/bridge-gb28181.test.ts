@@ -1,0 +1,291 @@
+/**
+ * The bridge's GB/T 28181 SIP server against real peers over loopback: sipsak (REGISTER
+ * with digest over UDP and TCP, a Keepalive MESSAGE from a file) and the bridge's own
+ * simulated devices (raw UDP). The hub is a stub that checks auth and schemas like the
+ * hub must ("stub hub" below), because the hub's ingest is built separately.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadJoinTokenKey, serviceAuthorization } from '../../runtime/src/join-token.js';
+import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
+import { startHubStub, type HubStub } from '../../device-bridge/src/sim/hub-stub.js';
+import { freePort } from './support/ports.js';
+import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+
+const run = promisify(execFile);
+const SERVER_ID = '34020000002000000001';
+const DOMAIN = '3402000000';
+const CAM = '34020000001320000001';
+const BODYCAM = '34020000001320000002';
+const QUIET = '34020000001320000003';
+const SIPSAK_TCP = '34020000001320000004';
+
+interface Bridge {
+  t: TestEnv;
+  hub: HubStub;
+  bridge: Running;
+  sipPort: number;
+}
+
+async function startBridge(extra: NodeJS.ProcessEnv): Promise<Bridge> {
+  const sipPort = await freePort();
+  const hubPort = await freePort();
+  const t = await testEnv({ CC_BRIDGE_SIP_PORT: String(sipPort), CC_BRIDGE_HUB_URL: `http://127.0.0.1:${hubPort}`, ...extra });
+  const devicesFile = join(t.dataDir, 'devices.json');
+  writeFileSync(
+    devicesFile,
+    JSON.stringify({
+      devices: [
+        { deviceId: CAM, password: '12345678' },
+        { deviceId: BODYCAM, password: 'body-pw', name: '执法记录仪02' },
+        { deviceId: QUIET, password: 'quiet-pw' },
+        { deviceId: SIPSAK_TCP, password: 'tcp-pw' },
+      ],
+    }),
+  );
+  const hub = await startHubStub(t.dataDir, hubPort);
+  const bridge = startNode('device-bridge/dist/main.js', [], { ...t.env, CC_BRIDGE_DEVICES_FILE: devicesFile });
+  await waitFor('bridge healthy', () => health(t.bridgeUrl), 30_000);
+  return { t, hub, bridge, sipPort };
+}
+
+async function stopBridge(b: Bridge | undefined): Promise<void> {
+  if (!b) return;
+  b.bridge.child.kill('SIGTERM');
+  await b.bridge.exited;
+  await b.hub.close();
+}
+
+async function sipsak(args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run('sipsak', args, { timeout: 20_000 });
+    return { code: 0, out: stdout + stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+const register = (sipPort: number, user: string, password: string, extra: string[] = []): Promise<{ code: number; out: string }> =>
+  sipsak([
+    '-U',
+    '-C',
+    `sip:${user}@127.0.0.1:${5000 + Math.floor(Math.random() * 900)}`,
+    '-s',
+    `sip:${user}@127.0.0.1:${sipPort}`,
+    '-a',
+    password,
+    '-vv',
+    ...extra,
+  ]);
+
+describe('GB/T 28181 SIP server with sipsak and simulated devices (stub hub)', () => {
+  let b: Bridge;
+  let fleet: GbFleet;
+  // The body camera keeps alive (the timeout is 5 s here); the quiet device does not.
+  let heartbeat: NodeJS.Timeout | undefined;
+  const auth = (): string => serviceAuthorization(loadJoinTokenKey(b.t.dataDir), 'hub');
+
+  beforeAll(async () => {
+    b = await startBridge({ CC_BRIDGE_KEEPALIVE_INTERVAL_S: '5', CC_BRIDGE_KEEPALIVE_MAX_MISSED: '1', CC_BRIDGE_AUTH_MAX_FAILURES: '3' });
+    fleet = await GbFleet.create({
+      bridgeHost: '127.0.0.1',
+      bridgePort: b.sipPort,
+      bindHost: '127.0.0.2',
+      serverId: SERVER_ID,
+      domain: DOMAIN,
+      answerQueries: true,
+      devices: [
+        { deviceId: BODYCAM, password: 'body-pw', name: '执法记录仪02 萳' },
+        { deviceId: QUIET, password: 'quiet-pw' },
+        { deviceId: '34020000001320000099', password: 'guess' },
+        { deviceId: CAM, password: 'wrong' },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    clearInterval(heartbeat);
+    await fleet?.close();
+    await stopBridge(b);
+  });
+
+  it('registers sipsak with MD5 digest without qop over UDP and over TCP, and tells the hub', async () => {
+    const udp = await register(b.sipPort, CAM, '12345678');
+    expect(udp.out).toContain('OK');
+    expect(udp.code).toBe(0);
+    const tcp = await register(b.sipPort, SIPSAK_TCP, 'tcp-pw', ['-E', 'tcp']);
+    expect(tcp.code).toBe(0);
+    const registered = await waitFor('registered events', () => {
+      const events = b.hub.of('device.registered').filter((e) => e.deviceId === CAM || e.deviceId === SIPSAK_TCP);
+      return events.length >= 2 ? events : undefined;
+    });
+    expect(new Set(registered.map((e) => e.transport))).toEqual(new Set(['udp', 'tcp']));
+    await waitFor('online events', () => {
+      const ids = b.hub.of('device.online').map((e) => e.deviceId);
+      return ids.includes(CAM) && ids.includes(SIPSAK_TCP) ? true : undefined;
+    });
+  });
+
+  it('accepts a Keepalive MESSAGE sent by sipsak from a file', async () => {
+    const file = join(b.t.dataDir, 'keepalive.sip');
+    const body = `<?xml version="1.0" encoding="GB2312"?>\r\n<Notify>\r\n<CmdType>Keepalive</CmdType>\r\n<SN>43</SN>\r\n<DeviceID>${CAM}</DeviceID>\r\n<Status>OK</Status>\r\n</Notify>\r\n`;
+    const text = [
+      `MESSAGE sip:${SERVER_ID}@127.0.0.1:${b.sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:5097;rport;branch=z9hG4bK$replace$`,
+      `From: <sip:${CAM}@${DOMAIN}>;tag=1234`,
+      `To: <sip:${SERVER_ID}@${DOMAIN}>`,
+      `Call-ID: ka-$replace$@127.0.0.1`,
+      `CSeq: 20 MESSAGE`,
+      `Max-Forwards: 70`,
+      `Content-Type: Application/MANSCDP+xml`,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+    writeFileSync(file, text);
+    const result = await sipsak(['-f', file, '-s', `sip:${SERVER_ID}@127.0.0.1:${b.sipPort}`, '-g', 'x', '-vv']);
+    expect(result.out).toMatch(/200 OK/);
+    const status = (await health(b.t.bridgeUrl))?.details.messages as { accepted: number };
+    expect(status.accepted).toBeGreaterThan(0);
+  });
+
+  it('refuses unknown devices and wrong passwords, and locks out a source after repeated failures', async () => {
+    const before = b.hub.events.length;
+    expect(await fleet.register(2)).toBe(false);
+    expect(await fleet.register(3)).toBe(false);
+    // sipsak from 127.0.0.1: wrong password three times, then even the right one is refused.
+    for (let i = 0; i < 3; i++) expect((await register(b.sipPort, QUIET, 'nope')).code).not.toBe(0);
+    const locked = await register(b.sipPort, QUIET, 'quiet-pw');
+    expect(locked.code).not.toBe(0);
+    expect(locked.out).toContain('403');
+    // Another source address is not affected.
+    expect(await fleet.register(1)).toBe(true);
+    const newEvents = b.hub.events.slice(before).map((e) => e.event);
+    expect(newEvents.every((e) => 'deviceId' in e && e.deviceId === QUIET)).toBe(true);
+    expect(b.hub.refused).toBe(0);
+  });
+
+  it('registers a simulated body camera, queries it, and publishes its info and catalog decoded from GB18030', async () => {
+    expect(await fleet.register(0)).toBe(true);
+    heartbeat = setInterval(() => fleet.keepalive(0), 1000);
+    expect(fleet.lastChallenge).toMatch(/^Digest realm="3402000000", nonce="[0-9a-f]+", algorithm=MD5$/);
+    const catalog = await waitFor('catalog event', () => b.hub.of('device.catalog').find((e) => e.deviceId === BODYCAM));
+    expect(catalog.complete).toBe(true);
+    expect(catalog.channels[0]?.name).toBe('执法记录仪02 萳');
+    const info = await waitFor('info event', () => b.hub.of('device.info').find((e) => e.deviceId === BODYCAM));
+    expect(info.model).toBe('BodyCam');
+  });
+
+  it('forwards an SOS alarm with its position to the hub and answers it per the standard', async () => {
+    const answersBefore = fleet.stats.alarmAnswers;
+    fleet.alarm(0, 'SOS 一键报警', { longitude: 116.397128, latitude: 39.916527 });
+    const alarm = await waitFor('alarm event', () => b.hub.of('alarm').find((e) => e.deviceId === BODYCAM));
+    expect(alarm).toMatchObject({
+      priority: 1,
+      method: 2,
+      alarmType: 2,
+      description: 'SOS 一键报警',
+      position: { longitude: 116.397128, latitude: 39.916527 },
+    });
+    await waitFor('alarm Response', () => (fleet.stats.alarmAnswers > answersBefore ? true : undefined));
+  });
+
+  it('batches mobile positions into positions events', async () => {
+    fleet.position(0, 116.4, 39.9, 30, 90);
+    fleet.position(0, 116.41, 39.91, 30, 90);
+    const positions = await waitFor('positions', () => {
+      const all = b.hub.of('positions').flatMap((e) => e.positions);
+      return all.length >= 2 ? all : undefined;
+    });
+    expect(positions[1]).toMatchObject({ deviceId: BODYCAM, longitude: 116.41, latitude: 39.91, speedKmh: 30, directionDeg: 90 });
+  });
+
+  it('marks a silent device offline after the keepalive timeout and online again on its next keepalive', async () => {
+    const offline = await waitFor('offline', () => b.hub.of('device.offline').find((e) => e.deviceId === QUIET), 30_000);
+    expect(offline.reason).toBe('keepalive_timeout');
+    const onlineBefore = b.hub.of('device.online').filter((e) => e.deviceId === QUIET).length;
+    fleet.keepalive(1);
+    await waitFor('online again', () =>
+      b.hub.of('device.online').filter((e) => e.deviceId === QUIET).length > onlineBefore ? true : undefined,
+    );
+  });
+
+  it('refuses MESSAGEs from unregistered devices and unreadable bodies without touching hub state', async () => {
+    const before = b.hub.events.length;
+    const refused = fleet.stats.refused;
+    fleet.message(2, `<?xml version="1.0"?><Notify><CmdType>Alarm</CmdType><SN>1</SN><DeviceID>34020000001320000099</DeviceID></Notify>`);
+    await waitFor('403', () => (fleet.stats.refused > refused ? true : undefined));
+    const statuses: number[] = [];
+    fleet.message(0, '<Notify><CmdType>Alarm</CmdType><SN>x</SN></Notify>', (status) => statuses.push(status));
+    fleet.message(0, '<!DOCTYPE a [<!ENTITY b SYSTEM "file:///etc/passwd">]><Notify>&b;</Notify>', (status) => statuses.push(status));
+    await waitFor('two answers', () => (statuses.length === 2 ? true : undefined));
+    expect(statuses).toEqual([400, 400]);
+    expect(b.hub.events.slice(before).filter((e) => e.event.type === 'alarm')).toEqual([]);
+  });
+
+  it('serves the control API only to services: lists devices, sends PTZ, refuses unknown devices', async () => {
+    expect((await fetch(`${b.t.bridgeUrl}/api/v1/devices`)).status).toBe(401);
+    const list = (await (await fetch(`${b.t.bridgeUrl}/api/v1/devices`, { headers: { authorization: auth() } })).json()) as {
+      devices: { deviceId: string; online: boolean }[];
+    };
+    expect(list.devices.find((d) => d.deviceId === BODYCAM)?.online).toBe(true);
+    const ptz = await fetch(`${b.t.bridgeUrl}/api/v1/ptz`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: BODYCAM, channelId: BODYCAM, command: { action: 'move', pan: 1, tilt: 0 } }),
+    });
+    expect(ptz.status).toBe(200);
+    const unknown = await fetch(`${b.t.bridgeUrl}/api/v1/ptz`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: '34020000001320000077', channelId: '34020000001320000077', command: { action: 'stop' } }),
+    });
+    expect(unknown.status).toBe(404);
+    const bad = await fetch(`${b.t.bridgeUrl}/api/v1/ptz`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: BODYCAM, channelId: BODYCAM, command: { action: 'move', pan: 9, tilt: 0 } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
+  });
+
+  it('unregisters on Expires: 0', async () => {
+    clearInterval(heartbeat);
+    expect(await fleet.register(0, 0)).toBe(true);
+    const offline = await waitFor('unregistered', () => b.hub.of('device.offline').find((e) => e.deviceId === BODYCAM));
+    expect(offline.reason).toBe('unregistered');
+  });
+});
+
+describe('GB/T 28181 digest with qop=auth (stub hub)', () => {
+  let b: Bridge | undefined;
+  afterAll(async () => stopBridge(b));
+
+  it('offers qop="auth" with algorithm=MD5 and accepts sipsak and a device answering with qop', async () => {
+    b = await startBridge({ CC_BRIDGE_DIGEST_QOP: 'true' });
+    const result = await register(b.sipPort, CAM, '12345678');
+    expect(result.code).toBe(0);
+    const fleet = await GbFleet.create({
+      bridgeHost: '127.0.0.1',
+      bridgePort: b.sipPort,
+      bindHost: '127.0.0.2',
+      serverId: SERVER_ID,
+      domain: DOMAIN,
+      useQop: true,
+      devices: [{ deviceId: BODYCAM, password: 'body-pw' }],
+    });
+    try {
+      expect(await fleet.register(0)).toBe(true);
+      expect(fleet.lastChallenge).toContain('algorithm=MD5');
+      expect(fleet.lastChallenge).toContain('qop="auth"');
+    } finally {
+      await fleet.close();
+    }
+    await waitFor('both registered', () => (b!.hub.of('device.registered').length >= 2 ? true : undefined));
+  });
+});
