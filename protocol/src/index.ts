@@ -16,3 +16,4 @@ export * from './hub/alarms.js';
 export * from './hub/catalog.js';
 export * from './hub/cases.js';
 export * from './hub/duty.js';
+export * from './hub/walls.js';

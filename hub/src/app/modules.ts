@@ -11,6 +11,7 @@ import { catalogModule } from '../catalog/index.js';
 import { casesModule } from '../cases/index.js';
 import { statsModule } from '../stats/index.js';
 import { deadlinesModule } from '../deadlines/index.js';
+import { wallsModule } from '../walls/index.js';
 import type { HubModule } from './module.js';
 
 export const hubModules: HubModule[] = [
@@ -19,6 +20,7 @@ export const hubModules: HubModule[] = [
   devicesModule,
   consultationsModule,
   dutyModule,
+  wallsModule,
   catalogModule,
   casesModule,
   statsModule,

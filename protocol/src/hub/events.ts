@@ -5,6 +5,7 @@
  * ask for what it missed.
  */
 import { z } from 'zod';
+import { wallEventSchemas } from './walls.js';
 import { dutyEventSchemas } from './duty.js';
 import { alarmSchema, devicePresenceSchema, incidentStatusSchema, timelineEntrySchema } from './alarms.js';
 
@@ -79,6 +80,7 @@ export const hubEventSchemas = {
   /** Wall statistics of these courts changed (throttled); refetch `/api/v1/stats`. */
   'stats.changed': z.object({ courts: z.array(z.string()) }),
   ...dutyEventSchemas,
+  ...wallEventSchemas,
 } satisfies Record<string, z.ZodType>;
 
 export type HubEventType = keyof typeof hubEventSchemas;
