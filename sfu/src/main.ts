@@ -3,6 +3,8 @@ import { WebSocketServer } from 'ws';
 import { SFU_MAX_MESSAGE_BYTES, ServiceName } from '@cc/protocol';
 import { PRODUCT_VERSION, createHttpServer, loadJoinTokenKey, runService } from '@cc/runtime';
 import { sfuConfigSchema } from './config.js';
+import { registerIngestRoutes } from './ingest/ingest-routes.js';
+import { LiveSources } from './ingest/live-sources.js';
 import { HubRecords } from './records/hub-records.js';
 import { Recordings } from './recording/recordings.js';
 import { RoomRegistry } from './rooms/room-registry.js';
@@ -49,8 +51,12 @@ await runService({
         workerRestarts: pool.restarts,
         rooms: rooms.count,
         sessions: sessions.size,
+        liveSources: liveSources.list().length,
       }),
     });
+    const liveSources = new LiveSources(rooms, settings, logger.child({ module: 'ingest' }));
+    disposables.add('live sources', () => liveSources.close());
+    registerIngestRoutes(app, liveSources, joinKey);
     const wss = new WebSocketServer({ noServer: true, maxPayload: SFU_MAX_MESSAGE_BYTES });
     app.server.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://x').pathname !== '/ws') {
