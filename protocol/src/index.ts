@@ -17,3 +17,7 @@ export * from './hub/catalog.js';
 export * from './hub/cases.js';
 export * from './hub/duty.js';
 export * from './hub/walls.js';
+export * from './hub/supervision.js';
+export * from './hub/delegation.js';
+export * from './hub/instructions.js';
+export * from './hub/stats.js';

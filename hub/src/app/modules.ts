@@ -12,6 +12,9 @@ import { casesModule } from '../cases/index.js';
 import { statsModule } from '../stats/index.js';
 import { deadlinesModule } from '../deadlines/index.js';
 import { wallsModule } from '../walls/index.js';
+import { supervisionModule } from '../supervision/index.js';
+import { delegationModule } from '../delegation/index.js';
+import { instructionsModule } from '../instructions/index.js';
 import type { HubModule } from './module.js';
 
 export const hubModules: HubModule[] = [
@@ -25,4 +28,7 @@ export const hubModules: HubModule[] = [
   casesModule,
   statsModule,
   deadlinesModule,
+  supervisionModule,
+  delegationModule,
+  instructionsModule,
 ];

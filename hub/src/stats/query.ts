@@ -1,0 +1,135 @@
+/**
+ * The wall's statistics from the incremental aggregates: one grouped pass over the
+ * per-court-per-day rows (a few thousand), the current node counts and the 督办 counts.
+ */
+import type { StatsFigures, StatsMetric, StatsResponse } from '@cc/protocol';
+import type { Db } from '../store/database.js';
+import { DAY_MS, chinaDay, parseDateInput } from '../deadlines/calendar.js';
+import { supervisionCounts } from '../supervision/store.js';
+
+interface DayRow {
+  court_code: string;
+  received: number;
+  carried: number;
+  closed: number;
+  closed_completed: number;
+  closed_terminated_current: number;
+  owed_closed: number;
+  recovered_closed: number;
+  dishonest: number;
+  bans: number;
+  inquiries: number;
+}
+
+const rate = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
+
+function withRates(f: Omit<StatsFigures, 'closeRate' | 'completedRate' | 'terminatedRate' | 'recoveryRate'>): StatsFigures {
+  return {
+    ...f,
+    closeRate: rate(f.closed, f.carriedOver + f.received),
+    completedRate: rate(f.closedCompleted, f.closed),
+    terminatedRate: rate(f.closedTerminated, f.closed),
+    recoveryRate: rate(f.amountRecovered, f.amountOwed),
+  };
+}
+
+const empty = (): Omit<StatsFigures, 'closeRate' | 'completedRate' | 'terminatedRate' | 'recoveryRate'> => ({
+  received: 0,
+  carriedOver: 0,
+  closed: 0,
+  closedCompleted: 0,
+  closedTerminated: 0,
+  amountOwed: 0,
+  amountRecovered: 0,
+  dishonest: 0,
+  consumptionBans: 0,
+  inquiries: 0,
+  dueSoonNodes: 0,
+  overdueNodes: 0,
+  supervisionOpen: 0,
+  supervisionEscalated: 0,
+  supervisionClosed: 0,
+});
+
+/** Default period: 1 January of the current year (China time) to today. */
+export function period(now: number, from?: string, to?: string): { from: string; to: string; fromDay: number; toDay: number } {
+  const today = new Date((chinaDay(now) * DAY_MS) as number).toISOString().slice(0, 10);
+  const f = from ?? `${today.slice(0, 4)}-01-01`;
+  const t = to ?? today;
+  return { from: f, to: t, fromDay: chinaDay(parseDateInput(f)), toDay: chinaDay(parseDateInput(t)) };
+}
+
+export function queryStats(db: Db, now: number, range: ReturnType<typeof period>, court: string | null): StatsResponse {
+  const days = db
+    .prepare(
+      `SELECT court_code,
+         SUM(CASE WHEN day >= @f THEN received ELSE 0 END) AS received,
+         SUM(CASE WHEN day < @f THEN received - closed ELSE 0 END) AS carried,
+         SUM(CASE WHEN day >= @f THEN closed ELSE 0 END) AS closed,
+         SUM(CASE WHEN day >= @f THEN closed_completed ELSE 0 END) AS closed_completed,
+         SUM(CASE WHEN day >= @f THEN closed_terminated_current ELSE 0 END) AS closed_terminated_current,
+         SUM(CASE WHEN day >= @f THEN owed_closed ELSE 0 END) AS owed_closed,
+         SUM(CASE WHEN day >= @f THEN recovered_closed ELSE 0 END) AS recovered_closed,
+         SUM(CASE WHEN day >= @f THEN dishonest ELSE 0 END) AS dishonest,
+         SUM(CASE WHEN day >= @f THEN bans ELSE 0 END) AS bans,
+         SUM(CASE WHEN day >= @f THEN inquiries ELSE 0 END) AS inquiries
+       FROM case_day_stats WHERE day <= @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code`,
+    )
+    .all({ f: range.fromDay, t: range.toDay, court }) as DayRow[];
+  const nodes = db
+    .prepare('SELECT court_code, state, n FROM node_state_counts WHERE (@court IS NULL OR court_code = @court)')
+    .all({ court }) as {
+    court_code: string;
+    state: number;
+    n: number;
+  }[];
+  const supervision = supervisionCounts(db, range.fromDay * DAY_MS - 8 * 3_600_000, (range.toDay + 1) * DAY_MS - 8 * 3_600_000);
+  const courts = db.prepare('SELECT code, name FROM courts WHERE (@court IS NULL OR code = @court) ORDER BY code').all({ court }) as {
+    code: string;
+    name: string;
+  }[];
+  const byCourt = new Map(courts.map((c) => [c.code, empty()]));
+  for (const d of days) {
+    const f = byCourt.get(d.court_code);
+    if (!f) continue;
+    Object.assign(f, {
+      received: d.received,
+      carriedOver: d.carried,
+      closed: d.closed,
+      closedCompleted: d.closed_completed,
+      closedTerminated: d.closed_terminated_current,
+      amountOwed: d.owed_closed,
+      amountRecovered: d.recovered_closed,
+      dishonest: d.dishonest,
+      consumptionBans: d.bans,
+      inquiries: d.inquiries,
+    });
+  }
+  for (const n of nodes) {
+    const f = byCourt.get(n.court_code);
+    if (f && n.state === 1) f.dueSoonNodes = n.n;
+    if (f && n.state === 2) f.overdueNodes = n.n;
+  }
+  for (const [code, s] of supervision) {
+    const f = byCourt.get(code);
+    if (f) Object.assign(f, { supervisionOpen: s.open, supervisionEscalated: s.escalated, supervisionClosed: s.closed });
+  }
+  const total = empty();
+  for (const f of byCourt.values()) for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += f[key];
+  return {
+    from: range.from,
+    to: range.to,
+    at: new Date(now).toISOString(),
+    total: withRates(total),
+    courts: courts.map((c) => ({ court: c.code, name: c.name, ...withRates(byCourt.get(c.code)!) })),
+  };
+}
+
+export function rank(stats: StatsResponse, metric: StatsMetric, order: 'asc' | 'desc', limit: number) {
+  const sign = order === 'desc' ? -1 : 1;
+  const sorted = stats.courts
+    .map((c) => ({ court: c.court, name: c.name, value: c[metric] }))
+    // Courts without a value (no denominator) go last either way.
+    .sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : sign * (a.value - b.value)) || a.court.localeCompare(b.court));
+  return sorted.slice(0, limit).map((entry, i) => ({ rank: i + 1, ...entry }));
+}
