@@ -15,6 +15,7 @@ import { wallsModule } from '../walls/index.js';
 import { supervisionModule } from '../supervision/index.js';
 import { delegationModule } from '../delegation/index.js';
 import { instructionsModule } from '../instructions/index.js';
+import { demoModule } from '../demo/index.js';
 import type { HubModule } from './module.js';
 
 export const hubModules: HubModule[] = [
@@ -31,4 +32,5 @@ export const hubModules: HubModule[] = [
   supervisionModule,
   delegationModule,
   instructionsModule,
+  demoModule,
 ];

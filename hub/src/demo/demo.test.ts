@@ -1,0 +1,126 @@
+/** The demo dataset on a real SQLite file: Beijing's courts, people for every role, units, cases; seeded and resumable. */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../testing/test-hub.js';
+import { DEMO_PASSWORD, loadDemoIfEmpty } from './load.js';
+import { readDemoCourts } from './organisation.js';
+
+const hubs: TestHub[] = [];
+afterEach(async () => {
+  await Promise.all(hubs.splice(0).map((h) => h.close()));
+});
+
+const NOW = Date.parse('2026-11-21T02:00:00Z'); // 10:00 in Beijing
+async function demoHub(cases: number): Promise<TestHub> {
+  const hub = await startTestHub({ now: () => NOW });
+  hubs.push(hub);
+  const summary = await loadDemoIfEmpty(hub.context, { cases, batchSize: 700 });
+  expect(summary).toMatchObject({ loaded: true, cases, rejected: 0 });
+  return hub;
+}
+
+/** A digest of the tables the generator fills (ids, names, times, amounts). */
+function fingerprint(hub: TestHub): string {
+  const hash = createHash('sha256');
+  for (const sql of [
+    'SELECT code, name, level, parent_code, lat, lon, phone FROM courts ORDER BY code',
+    "SELECT id, username, name, role, court_code, phone FROM people WHERE id LIKE 'demo-%' ORDER BY id",
+    'SELECT id, name, kind, members, devices, status, lat, lon, position_at FROM field_units ORDER BY id',
+    'SELECT * FROM cases ORDER BY case_no',
+    'SELECT c.case_no, n.type, n.cycle, n.started_at, n.due_at, n.done_at FROM flow_nodes n JOIN cases c ON c.id = n.case_id ORDER BY n.id',
+    'SELECT post_id, person_id, starts_at, ends_at, note FROM duty_roster ORDER BY post_id, starts_at',
+  ]) {
+    for (const row of hub.context.db.prepare(sql).iterate()) hash.update(JSON.stringify(row));
+  }
+  return hash.digest('hex');
+}
+
+describe('demo dataset', () => {
+  it('reads the derived Beijing hierarchy: high court, 4 intermediate, specialised and 16 district courts', () => {
+    const courts = readDemoCourts();
+    const byCode = new Map(courts.map((c) => [c.code, c]));
+    expect(byCode.get('110000')).toMatchObject({ name: '北京市高级人民法院', level: 'high', parentCode: null });
+    expect(courts.filter((c) => c.level === 'intermediate').map((c) => c.name)).toEqual([
+      '北京市第一中级人民法院',
+      '北京市第二中级人民法院',
+      '北京市第三中级人民法院',
+      '北京市第四中级人民法院',
+    ]);
+    expect(courts.filter((c) => c.level === 'special').map((c) => c.name)).toEqual(
+      expect.arrayContaining(['北京知识产权法院', '北京互联网法院', '北京金融法院', '北京铁路运输中级法院']),
+    );
+    const districts = courts.filter((c) => c.level === 'basic');
+    expect(districts).toHaveLength(16);
+    expect(byCode.get('110105')).toMatchObject({ name: '北京市朝阳区人民法院', designator: '京0105', parentCode: '110300' });
+    expect(byCode.get('110119')).toMatchObject({ name: '北京市延庆区人民法院', parentCode: '110100' });
+    // Every parent exists; every court lies in Beijing's bounding box.
+    for (const c of courts) {
+      if (c.parentCode) expect(byCode.has(c.parentCode)).toBe(true);
+      expect(c.lat).toBeGreaterThan(39.4);
+      expect(c.lat).toBeLessThan(41.1);
+      expect(c.lon).toBeGreaterThan(115.4);
+      expect(c.lon).toBeLessThan(117.6);
+    }
+  });
+
+  it('loads people for every role with one password, units with GB28181 devices near their courts, duty and a wall', async () => {
+    const hub = await demoHub(1500);
+    const officer = await hub.login('duty01', DEMO_PASSWORD);
+    const courts = (await hub.call('GET', '/api/v1/courts', undefined, officer)).body.courts;
+    expect(courts).toHaveLength(26);
+    const people = (await hub.call('GET', '/api/v1/people', undefined, officer)).body.people;
+    expect(new Set(people.map((p: any) => p.role))).toEqual(
+      new Set(['admin', 'duty_officer', 'leader', 'technician', 'viewer', 'court_user']),
+    );
+    const courtUser = await hub.login('c110105-duty', DEMO_PASSWORD);
+    const seen = (await hub.call('GET', '/api/v1/units', undefined, courtUser)).body.units;
+    expect(seen.map((u: any) => u.kind).sort()).toEqual(['individual', 'individual', 'individual', 'team', 'vehicle']);
+    const chaoyang = courts.find((c: any) => c.code === '110105');
+    for (const unit of seen) {
+      expect(unit.court).toBe('110105');
+      expect(unit.members.length).toBeGreaterThan(0);
+      for (const device of unit.devices) expect(device).toMatch(/^11010500001(31|32)6\d{6}$/);
+      expect(Math.abs(unit.position.lat - chaoyang.lat)).toBeLessThan(0.2);
+      expect(Date.parse(unit.position.at)).toBeLessThanOrEqual(NOW);
+    }
+    const onDuty = (await hub.call('GET', '/api/v1/duty/on-duty', undefined, officer)).body.shifts;
+    expect(onDuty.map((s: any) => s.postId).sort()).toEqual(['post-110000', 'post-centre-chief', 'post-centre-dispatch']);
+    const state = (await hub.call('GET', '/api/v1/walls/wall-centre/state', undefined, officer)).body;
+    expect(state.active).toMatchObject({ kind: 'scene', id: 'scene-daily' });
+    expect(hub.context.audit.verify()).toMatchObject({ ok: true });
+    // Every step is one audit entry (plus one per case batch), not one per row.
+    expect(hub.context.audit.verify().entries).toBeLessThan(20);
+  });
+
+  it('draws cases with node histories: mostly closed when old, some overdue, amounts heavy-tailed', async () => {
+    const hub = await demoHub(3000);
+    const db = hub.context.db;
+    const one = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    expect(one('SELECT COUNT(*) AS n FROM cases')).toBe(3000);
+    const nodes = one('SELECT COUNT(*) AS n FROM flow_nodes');
+    expect(nodes / 3000).toBeGreaterThan(5);
+    const closedShare = one('SELECT COUNT(*) AS n FROM cases WHERE closed_at IS NOT NULL') / 3000;
+    expect(closedShare).toBeGreaterThan(0.4);
+    expect(closedShare).toBeLessThan(0.9);
+    const open = one('SELECT COUNT(*) AS n FROM flow_nodes WHERE done_at IS NULL');
+    const overdue = one(`SELECT COUNT(*) AS n FROM flow_nodes WHERE done_at IS NULL AND due_at < ${NOW}`);
+    expect(overdue).toBeGreaterThan(0);
+    expect(overdue).toBeLessThan(open);
+    const caseNo = (db.prepare("SELECT case_no AS no FROM cases WHERE court_code = '110105' LIMIT 1").get() as { no: string }).no;
+    expect(caseNo).toMatch(/^\(20\d\d\)京0105执(恢|保)?\d+号$/);
+  });
+
+  it('is the same every time (seeded), loads once, and leaves a store with its own courts alone', async () => {
+    const a = await demoHub(800);
+    const b = await demoHub(800);
+    expect(fingerprint(a)).toBe(fingerprint(b));
+    expect(await loadDemoIfEmpty(a.context)).toEqual({ loaded: false, reason: 'already loaded' });
+
+    const own = await startTestHub({ now: () => NOW });
+    hubs.push(own);
+    own.context.db
+      .prepare("INSERT INTO courts (code, name, level, lat, lon) VALUES ('340000', '安徽省高级人民法院', 'high', 31.8, 117.2)")
+      .run();
+    expect(await loadDemoIfEmpty(own.context)).toEqual({ loaded: false, reason: 'store not empty' });
+  });
+});
