@@ -71,7 +71,13 @@ export function parseXml(text: string): { root: string; body: XmlObject } {
     const verdict = XMLValidator.validate(repaired);
     if (verdict !== true) throw new ManscdpError('malformed', `malformed XML: ${verdict.err.msg} (line ${verdict.err.line})`);
   }
-  const tree = parser.parse(repaired) as XmlObject;
+  let tree: XmlObject;
+  try {
+    tree = parser.parse(repaired) as XmlObject;
+  } catch (error) {
+    // The validator and the parser disagree on some inputs (found by fuzzing).
+    throw new ManscdpError('malformed', `malformed XML: ${(error as Error).message}`);
+  }
   const roots = Object.keys(tree).filter((key) => !key.startsWith('?'));
   const root = roots[0];
   const body = root === undefined ? undefined : tree[root];

@@ -6,7 +6,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the typings must also reach tsconfig.tests.json
 /// <reference path="./sip.d.ts" />
 import { createHash } from 'node:crypto';
-import { createSocket } from 'node:dgram';
+import dgram, { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import sip, { type SipHeaders, type SipMessage, type SipRemote } from 'sip';
 import type { Logger } from '@cc/runtime';
@@ -57,31 +57,33 @@ export async function createSipServer(options: SipServerOptions, handlers: Recor
     if (to && status > 100 && !to.params.tag) response.headers.to = { ...to, params: { ...to.params, tag: toTag(request) } };
     stack?.send(response);
   };
-  stack = sip.create(
-    {
-      address: options.host,
-      port: options.port,
-      publicAddress: options.publicHost,
-      udp: true,
-      tcp: true,
-      maxContentLength: options.maxBodyBytes,
-      logger: { error: (error: unknown) => log.debug({ err: error }, 'sip stack error') },
-    },
-    (request, remote) => {
-      const method = request.method ?? '';
-      if (method === 'ACK') return handlers.ACK?.(request, remote);
-      if (Buffer.byteLength(request.content ?? '', 'latin1') > options.maxBodyBytes) {
-        return reply(request, 413, 'Request Entity Too Large');
-      }
-      const handler = handlers[method];
-      if (!handler) return reply(request, 405, 'Method Not Allowed', { headers: { allow: Object.keys(handlers).join(', ') } });
-      try {
-        handler(request, remote);
-      } catch (error) {
-        log.warn({ err: error, method, from: remote.address }, 'SIP request handler failed');
-        reply(request, 500, 'Server Internal Error');
-      }
-    },
+  stack = withLargeUdpBuffers(log, () =>
+    sip.create(
+      {
+        address: options.host,
+        port: options.port,
+        publicAddress: options.publicHost,
+        udp: true,
+        tcp: true,
+        maxContentLength: options.maxBodyBytes,
+        logger: { error: (error: unknown) => log.debug({ err: error }, 'sip stack error') },
+      },
+      (request, remote) => {
+        const method = request.method ?? '';
+        if (method === 'ACK') return handlers.ACK?.(request, remote);
+        if (Buffer.byteLength(request.content ?? '', 'latin1') > options.maxBodyBytes) {
+          return reply(request, 413, 'Request Entity Too Large');
+        }
+        const handler = handlers[method];
+        if (!handler) return reply(request, 405, 'Method Not Allowed', { headers: { allow: Object.keys(handlers).join(', ') } });
+        try {
+          handler(request, remote);
+        } catch (error) {
+          log.warn({ err: error, method, from: remote.address }, 'SIP request handler failed');
+          reply(request, 500, 'Server Internal Error');
+        }
+      },
+    ),
   );
   return {
     reply,
@@ -93,6 +95,33 @@ export async function createSipServer(options: SipServerOptions, handlers: Recor
       stack = undefined;
     },
   };
+}
+
+/** Receive buffer for the SIP UDP socket: 20 000 devices coming back after a power cut arrive in bursts. */
+const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The `sip` stack creates its UDP socket itself, with the kernel's default buffer
+ * (~200 KB, a few hundred datagrams) and no error listener. While it starts, hand it
+ * sockets with a large buffer (capped by net.core.rmem_max) and a logged error listener.
+ */
+function withLargeUdpBuffers<T>(log: Logger, create: () => T): T {
+  const original = dgram.createSocket;
+  const patched = (
+    type: dgram.SocketType | dgram.SocketOptions,
+    listener?: (msg: Buffer, rinfo: dgram.RemoteInfo) => void,
+  ): dgram.Socket => {
+    const options: dgram.SocketOptions = typeof type === 'string' ? { type } : { ...type };
+    const socket = original({ ...options, recvBufferSize: UDP_BUFFER_BYTES, sendBufferSize: UDP_BUFFER_BYTES }, listener);
+    socket.on('error', (error) => log.error({ err: error }, 'SIP UDP socket error'));
+    return socket;
+  };
+  dgram.createSocket = patched as typeof dgram.createSocket;
+  try {
+    return create();
+  } finally {
+    dgram.createSocket = original;
+  }
 }
 
 /** A To tag that stays the same for retransmissions of one request. */

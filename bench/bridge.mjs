@@ -1,0 +1,205 @@
+// bench:bridge — N simulated GB/T 28181 devices against one device-bridge process.
+// One load-generator process (this one) speaks real SIP over UDP on loopback: every
+// device REGISTERs with digest (per-device passwords), answers the bridge's DeviceInfo
+// and Catalog queries, sends a Keepalive every 60 s, 20 % send MobilePosition every 5 s,
+// and alarms fire at random. A stub hub in this process checks auth + schemas and
+// timestamps arrivals. Measures the bridge's CPU (% of one core) and RSS in steady
+// state, keepalive round trips, alarm → hub latency, and offline flaps.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GbFleet } from '../device-bridge/dist/sim/gb-fleet.js';
+import { startHubStub } from '../device-bridge/dist/sim/hub-stub.js';
+import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? Number(hit.split('=')[1]) : fallback;
+};
+const DEVICES = arg('devices', quick ? 5000 : 20_000);
+const STEADY_S = arg('seconds', quick ? 30 : 200);
+const KEEPALIVE_S = 60;
+const POSITION_S = 5;
+const POSITION_SHARE = 0.2;
+const ALARMS_PER_S = arg('alarms', 2);
+const SIP_PORT = 15960;
+const CONTROL_PORT = 18792;
+const SERVER_ID = '34020000002000000001';
+const DOMAIN = '3402000000';
+const dataDir = tempDataDir('bridge');
+
+const pad = (n) => String(n).padStart(6, '0');
+const devices = Array.from({ length: DEVICES }, (_, i) => ({ deviceId: `34020000001320${pad(i)}`, password: `pw-${i}`, name: `单兵${i}` }));
+const devicesFile = join(dataDir, 'devices.json');
+writeFileSync(devicesFile, JSON.stringify({ devices: devices.map((d) => ({ deviceId: d.deviceId, password: d.password, name: d.name })) }));
+
+const hub = await startHubStub(dataDir);
+const alarmSent = new Map();
+const alarmLatency = [];
+let steady = false;
+let flaps = 0;
+hub.onEvent = (event, receivedAt) => {
+  if (event.type === 'alarm') {
+    const key = event.description ?? '';
+    const sentAt = alarmSent.get(key);
+    if (sentAt !== undefined) {
+      alarmLatency.push(receivedAt - sentAt);
+      alarmSent.delete(key);
+    }
+  } else if (event.type === 'device.offline' && steady) flaps += 1;
+};
+
+const bridge = spawn(process.execPath, [join(root, 'device-bridge/dist/main.js')], {
+  env: {
+    ...process.env,
+    CC_DATA_DIR: dataDir,
+    CC_LOG_LEVEL: 'warn',
+    CC_BRIDGE_PORT: String(CONTROL_PORT),
+    CC_BRIDGE_SIP_PORT: String(SIP_PORT),
+    CC_BRIDGE_HUB_URL: hub.url,
+    CC_BRIDGE_DEVICES_FILE: devicesFile,
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const stopBridge = () => bridge.exitCode === null && bridge.kill('SIGTERM');
+process.on('exit', stopBridge);
+
+async function waitHealthy() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${CONTROL_PORT}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('bridge did not become healthy');
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, clock ticks (100 Hz)
+}
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+await waitHealthy();
+process.stderr.write(`bench:bridge: ${DEVICES} devices, ${STEADY_S} s steady state${quick ? ' (quick)' : ''}\n`);
+const fleet = await GbFleet.create({
+  bridgeHost: '127.0.0.1',
+  bridgePort: SIP_PORT,
+  bindHost: '127.0.0.2',
+  serverId: SERVER_ID,
+  domain: DOMAIN,
+  devices,
+  answerQueries: true,
+  devicesPerSocket: 100,
+});
+
+// Registration: a bounded number in flight, as devices coming up after a power cut would.
+const regStart = performance.now();
+let next = 0;
+let done = 0;
+await Promise.all(
+  Array.from({ length: 200 }, async () => {
+    while (next < DEVICES) {
+      const index = next++;
+      await fleet.register(index);
+      done += 1;
+      if (done % 500 === 0 || done === DEVICES) progress('registering', done, DEVICES);
+    }
+  }),
+);
+const registerSeconds = (performance.now() - regStart) / 1000;
+// Let the post-registration queries (DeviceInfo + Catalog per device) settle.
+await new Promise((r) => setTimeout(r, 3000));
+
+// Steady state: each device has a fixed phase within the keepalive and position periods.
+const movers = Math.floor(DEVICES * POSITION_SHARE);
+const tickMs = 100;
+let tick = 0;
+let alarmSeq = 0;
+let alarmsSent = 0;
+steady = true;
+fleet.stats.keepaliveRttMs.length = 0;
+const cpuStart = cpuTicks(bridge.pid);
+const start = performance.now();
+const rssSamples = [];
+await new Promise((resolve) => {
+  const timer = setInterval(() => {
+    const keepSlots = (KEEPALIVE_S * 1000) / tickMs;
+    for (let i = tick % keepSlots; i < DEVICES; i += keepSlots) fleet.keepalive(i);
+    const posSlots = (POSITION_S * 1000) / tickMs;
+    for (let i = tick % posSlots; i < movers; i += posSlots) {
+      const t = (performance.now() / 1000 + i) / 600;
+      fleet.position(i, 116.3 + 0.1 * Math.cos(t), 39.9 + 0.1 * Math.sin(t), 20, (t * 57) % 360);
+    }
+    if (Math.random() < (ALARMS_PER_S * tickMs) / 1000) {
+      const description = `bench-alarm-${alarmSeq++}`;
+      alarmSent.set(description, performance.now());
+      fleet.alarm(Math.floor(Math.random() * DEVICES), description, { longitude: 116.39, latitude: 39.91 });
+      alarmsSent += 1;
+    }
+    tick += 1;
+    const elapsed = (performance.now() - start) / 1000;
+    if (tick % 50 === 0) {
+      rssSamples.push(rssMb(bridge.pid));
+      progress('steady state (s)', Math.min(STEADY_S, Math.round(elapsed)), STEADY_S);
+    }
+    if (elapsed >= STEADY_S) {
+      progress('steady state (s)', STEADY_S, STEADY_S);
+      clearInterval(timer);
+      resolve();
+    }
+  }, tickMs);
+});
+const wallS = (performance.now() - start) / 1000;
+const cpuPct = ((cpuTicks(bridge.pid) - cpuStart) / 100 / wallS) * 100;
+await new Promise((r) => setTimeout(r, 1500));
+const health = await (await fetch(`http://127.0.0.1:${CONTROL_PORT}/healthz`)).json();
+const rss = rssMb(bridge.pid);
+stopBridge();
+await fleet.close();
+await hub.close();
+
+const keepRtt = fleet.stats.keepaliveRttMs;
+const result = {
+  bench: 'bridge',
+  quick,
+  devices: DEVICES,
+  devices_registered: fleet.stats.registered,
+  devices_online: health.details.devices.online,
+  register_s: round(registerSeconds, 1),
+  register_per_s: round(DEVICES / registerSeconds, 0),
+  steady_s: round(wallS, 0),
+  msgs_per_s: round(DEVICES / KEEPALIVE_S + movers / POSITION_S + ALARMS_PER_S, 0),
+  cpu_pct_one_core: round(cpuPct, 1),
+  rss_mb: round(rss, 0),
+  rss_max_mb: round(Math.max(rss, ...rssSamples), 0),
+  keepalive_p50_ms: round(percentile(keepRtt, 50), 2),
+  keepalive_p99_ms: round(percentile(keepRtt, 99), 2),
+  keepalives_answered: keepRtt.length,
+  alarms_sent: alarmsSent,
+  alarms_received: alarmLatency.length,
+  alarm_p50_ms: round(percentile(alarmLatency, 50), 2),
+  alarm_p99_ms: round(percentile(alarmLatency, 99), 2),
+  alarm_answers: fleet.stats.alarmAnswers,
+  flaps,
+  hub_refused: hub.refused,
+  hub_dropped: health.details.hub.dropped,
+};
+console.log(`
+device bridge, ${DEVICES} GB/T 28181 devices over UDP (one bridge process)
+  registered           ${result.devices_registered}/${DEVICES} in ${result.register_s} s (${result.register_per_s}/s)
+  online at the end    ${result.devices_online}
+  load                 ~${result.msgs_per_s} MESSAGE/s (keepalive 60 s, ${movers} movers every 5 s, ${ALARMS_PER_S} alarms/s)
+  bridge CPU           ${result.cpu_pct_one_core} % of one core over ${result.steady_s} s
+  bridge RSS           ${result.rss_mb} MB (max ${result.rss_max_mb})
+  keepalive RTT        p50 ${result.keepalive_p50_ms} ms, p99 ${result.keepalive_p99_ms} ms (${result.keepalives_answered} answered)
+  alarm → hub          p50 ${result.alarm_p50_ms} ms, p99 ${result.alarm_p99_ms} ms (${result.alarms_received}/${result.alarms_sent}, ${result.alarm_answers} answered per the standard)
+  flaps (offline)      ${result.flaps}
+`);
+console.log(JSON.stringify(result));
+process.exit(0);
