@@ -88,8 +88,14 @@ describe('demo dataset', () => {
     const state = (await hub.call('GET', '/api/v1/walls/wall-centre/state', undefined, officer)).body;
     expect(state.active).toMatchObject({ kind: 'scene', id: 'scene-daily' });
     expect(hub.context.audit.verify()).toMatchObject({ ok: true });
-    // Every step is one audit entry (plus one per case batch), not one per row.
-    expect(hub.context.audit.verify().entries).toBeLessThan(20);
+    // Bulk steps are one audit entry each (one per case batch), not one per row; 督办 are real API calls.
+    const orders = (await hub.call('GET', '/api/v1/supervision?limit=500', undefined, officer)).body.orders;
+    expect(orders).toHaveLength(30);
+    expect(new Set(orders.map((o: any) => o.state)).size).toBeGreaterThanOrEqual(3);
+    expect(orders.every((o: any) => o.nodeId !== null && Date.parse(o.dueAt) > NOW)).toBe(true);
+    const audit = hub.context.audit.list({ limit: 1000 });
+    expect(audit.filter((e) => e.action === 'cases.import')).toHaveLength(3);
+    expect(audit.length).toBeLessThan(100);
   });
 
   it('draws cases with node histories: mostly closed when old, some overdue, amounts heavy-tailed', async () => {

@@ -11,6 +11,7 @@ import { importCases } from '../cases/import.js';
 import type { Db } from '../store/database.js';
 import { activateOnWall } from '../walls/activation.js';
 import { caseGenerator } from './cases.js';
+import { issueDemoSupervision } from './supervision.js';
 import { insertCourts, insertPeople, insertUnits, readDemoCourts, type DemoPerson, type DemoUnit } from './organisation.js';
 import { SeededRandom } from './random.js';
 import { DEMO_DAILY_SCENE, DEMO_WALL_ID, insertDuty, insertWall } from './workspace.js';
@@ -28,8 +29,9 @@ export interface DemoOptions {
   cases: number;
   seed: string;
   batchSize: number;
+  supervisionOrders: number;
 }
-const DEFAULTS: DemoOptions = { cases: 50_000, seed: DEMO_SEED, batchSize: 5000 };
+const DEFAULTS: DemoOptions = { cases: 50_000, seed: DEMO_SEED, batchSize: 5000, supervisionOrders: 30 };
 
 const done = (db: Db, step: string): boolean => db.prepare('SELECT 1 FROM demo_steps WHERE step = ?').get(step) !== undefined;
 const markDone = (db: Db, step: string, detail: unknown): void => {
@@ -131,6 +133,14 @@ async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
       markDone(db, 'cases', totals);
       return { value: null, target: 'demo:cases', after: totals };
     });
+  }
+  if (!done(db, 'supervision')) {
+    const orders = await issueDemoSupervision(ctx, random('supervision'), DEMO_PASSWORD, o.supervisionOrders);
+    ctx.mutate(DEMO_ACTOR, 'demo.supervision', () => {
+      markDone(db, 'supervision', orders);
+      return { value: null, target: 'demo:supervision', after: orders };
+    });
+    logger.info(orders, 'demo data: 督办 orders in flight');
   }
   ctx.mutate(DEMO_ACTOR, 'demo.complete', () => {
     markDone(db, 'complete', { seed: o.seed });
