@@ -24,11 +24,21 @@ export interface SfuClientOptions {
 type Source = RemoteTrack['source'];
 type ProducerInfo = SfuResponseData<'join'>['producers'][number];
 
-const SIMULCAST: RTCRtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
-];
+/**
+ * Simulcast layers by camera height, as Chromium will actually send them (it drops layers of
+ * small captures): 720p → 180/360/720, 360p → 180/360, smaller → one stream.
+ */
+function simulcastEncodings(track: MediaStreamTrack): RTCRtpEncodingParameters[] | undefined {
+  const height = track.getSettings().height ?? 0;
+  const layers: RTCRtpEncodingParameters[] = [
+    { scaleResolutionDownBy: 4, maxBitrate: 200_000 },
+    { scaleResolutionDownBy: 2, maxBitrate: 600_000 },
+    { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+  ];
+  if (height >= 720) return layers;
+  if (height >= 360) return layers.slice(1).map((l, i) => ({ ...l, scaleResolutionDownBy: 2 - i }));
+  return undefined;
+}
 const REJOIN_DELAYS_MS = [0, 100, 250, 500, 1000, 2000];
 
 export class SfuClient extends Emitter {
@@ -222,7 +232,7 @@ export class SfuClient extends Emitter {
 
   private async produce(track: MediaStreamTrack, source: Source): Promise<types.Producer> {
     if (!this.sendTransport) throw new Error('not connected');
-    const encodings = source === 'camera' && this.options.simulcast !== false ? SIMULCAST.map((e) => ({ ...e })) : undefined;
+    const encodings = source === 'camera' && this.options.simulcast !== false ? simulcastEncodings(track) : undefined;
     return this.sendTransport.produce({ track, appData: { source }, stopTracks: false, ...(encodings ? { encodings } : {}) });
   }
 

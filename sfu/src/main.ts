@@ -25,7 +25,7 @@ await runService({
     disposables.add('rooms', () => rooms.closeAll());
     const records = new HubRecords(settings.hubUrl, joinKey, config.shared.dataDir, logger.child({ module: 'records' }));
     disposables.add('records', () => records.close());
-    const recordings = new Recordings();
+    const recordings = new Recordings(config.shared.dataDir, records, logger.child({ module: 'recording' }));
     disposables.add('recordings', () => recordings.close());
     const context: SfuContext = {
       settings,

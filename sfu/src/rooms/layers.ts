@@ -1,7 +1,10 @@
 /** Simulcast layer choice: the size of the tile showing a video decides which of the 3 layers it gets. */
 
-/** Layer heights for a 640x360 camera sent as 3 layers (scale 4, 2, 1): 90, 180, 360 lines. */
-const LAYER_HEIGHTS = [90, 180, 360] as const;
+/**
+ * Layer heights as @cc/sfu-client sends them: a 720p camera as 3 layers (180, 360, 720 lines),
+ * a 360p camera as 2 (180, 360); mediasoup clamps a preferred layer to what the producer has.
+ */
+const LAYER_HEIGHTS = [180, 360, 720] as const;
 export const HIGHEST_LAYER = LAYER_HEIGHTS.length - 1;
 
 /** The smallest layer at least as tall as the tile (the highest for large tiles). */

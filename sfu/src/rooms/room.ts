@@ -53,6 +53,8 @@ export class Room {
   readonly speakers: SpeakerTracker;
   /** Closed with the room (roll-call timers, recorders). */
   readonly closers = new Set<() => void>();
+  /** Told about every new producer (the recorder follows them). */
+  readonly producerWatchers = new Set<(peer: Peer, producer: types.Producer) => void>();
   closed = false;
 
   private constructor(
@@ -172,6 +174,7 @@ export class Room {
     });
     if (producer.kind === 'audio') this.speakers.add(producer, peer.id);
     this.gateAudio();
+    for (const watch of this.producerWatchers) watch(peer, producer);
     this.broadcast(
       { type: 'notification', event: 'newProducer', data: { producerId: producer.id, peerId: peer.id, kind: producer.kind, source } },
       peer,
