@@ -1,6 +1,7 @@
 /** Device bridge settings (section `bridge`, env `CC_BRIDGE_*`). */
 import { z } from 'zod';
 import { hostSchema, portSchema } from '@cc/runtime';
+import { serialDeviceConfigSchema } from './serial/config.js';
 
 export const bridgeConfigSchema = z
   .object({
@@ -38,6 +39,8 @@ export const bridgeConfigSchema = z
     /** Ask a newly registered device for DeviceInfo and Catalog. */
     queryOnRegister: z.boolean().default(true),
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+    /** PTZ cameras (VISCA, Pelco-D), audio processors and matrix switchers on serial ports. */
+    serialDevices: z.array(serialDeviceConfigSchema).max(256).default([]),
     rtpMinPort: portSchema.default(30000),
     rtpMaxPort: portSchema.default(30999),
     hubUrl: z.url().default('http://127.0.0.1:8700'),

@@ -6,6 +6,7 @@ import { deviceHandlers } from './control/handlers.js';
 import { registerControlRoutes } from './control/routes.js';
 import { createGbServer } from './gb28181/server.js';
 import { HubSink } from './hub/hub-sink.js';
+import { SerialDevices } from './serial/serial-devices.js';
 
 await runService({
   name: ServiceName.Bridge,
@@ -23,6 +24,9 @@ await runService({
     disposables.add('hub-sink', () => sink.close());
     const gb = await createGbServer(settings, sink, logger);
     disposables.add('gb28181', () => gb.close());
+    const serial = new SerialDevices(settings.serialDevices, sink, logger);
+    serial.start();
+    disposables.add('serial', () => serial.close());
 
     const app = createHttpServer({
       service: ServiceName.Bridge,
@@ -36,7 +40,7 @@ await runService({
         hub: sink.stats(),
       }),
     });
-    registerControlRoutes(app, serviceKey, deviceHandlers(gb));
+    registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial }));
     disposables.add('http', () => app.close());
     await app.listen({ host: settings.host, port: settings.port });
     return {

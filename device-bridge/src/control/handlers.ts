@@ -4,17 +4,19 @@ import type { CredentialStore } from '../gb28181/credentials.js';
 import type { GbCommander } from '../gb28181/commander.js';
 import { ptzCmdFor } from '../gb28181/ptz.js';
 import type { DeviceRegistry } from '../gb28181/registry.js';
+import type { SerialDevices } from '../serial/serial-devices.js';
 import type { CommandHandlers } from './routes.js';
 
 export interface DeviceHandlerDeps {
   credentials: CredentialStore;
   registry: DeviceRegistry;
   commander: GbCommander;
+  serial: SerialDevices;
 }
 
 const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
 
-export function deviceHandlers({ credentials, registry, commander }: DeviceHandlerDeps): CommandHandlers {
+export function deviceHandlers({ credentials, registry, commander, serial }: DeviceHandlerDeps): CommandHandlers {
   const describe = (deviceId: string): BridgeDevice => {
     const provisioned = credentials.get(deviceId);
     const live = registry.describe(deviceId);
@@ -37,9 +39,11 @@ export function deviceHandlers({ credentials, registry, commander }: DeviceHandl
       return {};
     },
     queryDevice: ({ deviceId }, body) => ({ sn: commander.query(deviceId, QUERY[body.query]) }),
-    ptz: (_params, body) => {
-      commander.ptz(body.deviceId, body.channelId, ptzCmdFor(body.command));
+    ptz: async (_params, body) => {
+      if (serial.has(body.deviceId)) await serial.ptz(body.deviceId, body.command);
+      else commander.ptz(body.deviceId, body.channelId, ptzCmdFor(body.command));
       return {};
     },
+    serialCommand: ({ deviceId }, body) => serial.command(deviceId, body),
   };
 }

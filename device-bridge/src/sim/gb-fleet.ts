@@ -54,6 +54,7 @@ export interface FleetStats {
 export class GbFleet {
   readonly stats: FleetStats = { registered: 0, registerFailures: 0, keepaliveRttMs: [], alarmAnswers: 0, queriesAnswered: 0, refused: 0 };
   private readonly pending = new Map<string, Pending>();
+  private readonly indexOf = new Map<string, number>();
   private readonly retransmit: NodeJS.Timeout;
   /** The last WWW-Authenticate the bridge sent. */
   lastChallenge = '';
@@ -66,6 +67,7 @@ export class GbFleet {
     private readonly ports: number[],
   ) {
     this.retransmit = setInterval(() => this.resend(), 1000);
+    options.devices.forEach((device, index) => this.indexOf.set(device.deviceId, index));
   }
 
   static async create(options: FleetOptions): Promise<GbFleet> {
@@ -239,8 +241,8 @@ export class GbFleet {
       return;
     }
     if (!this.options.answerQueries || !/<Query>/.test(xml)) return;
-    const index = this.options.devices.findIndex((d) => d.deviceId === target);
-    if (index < 0) return;
+    const index = this.indexOf.get(target);
+    if (index === undefined) return;
     const device = this.options.devices[index]!;
     this.stats.queriesAnswered += 1;
     if (cmd === 'Catalog') {
