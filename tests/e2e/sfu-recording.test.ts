@@ -103,10 +103,12 @@ describe('SFU server-side recording (real Chromium, real ffmpeg, ffprobe)', () =
       const { codec, duration } = probe(path);
       expect(codec).toBe(file.kind === 'video' ? 'vp8' : 'opus');
       expect(codec).toBe(file.codec);
-      expect(duration).toBeGreaterThan(8);
+      // ffmpeg starts writing at the first keyframe after it is up: up to ~2 s of the 10 are lost.
+      expect(duration).toBeGreaterThan(7);
       expect(duration).toBeLessThan(12.5);
       // One changed byte is detected.
-      bytes[bytes.length >> 1] ^= 0xff;
+      const middle = bytes.length >> 1;
+      bytes[middle] = bytes[middle]! ^ 0xff;
       expect(createHash('sha256').update(bytes).digest('hex')).not.toBe(file.sha256);
     }
 
