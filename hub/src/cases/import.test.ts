@@ -54,6 +54,8 @@ describe('case import (real SQLite file)', () => {
       record('(2026)甲执16号'),
       record('(2026)甲执16号'),
       record('(2026)甲执17号', { closedAt: '2026-05-30', closureType: 'completed' }),
+      record('(2026)甲执18号', { filedAt: '2026-02-30' }),
+      record('(2026)甲执19号', { closedAt: '2026-05-30' }),
     ]);
     expect(report.accepted).toBe(1);
     expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([
@@ -65,7 +67,11 @@ describe('case import (real SQLite file)', () => {
       [6, 'duplicate_case_no'],
       [7, 'duplicate_case_no'],
       [8, 'closure_blocked'],
+      [9, 'invalid'],
+      [10, 'invalid'],
     ]);
+    expect(report.rejected[8]?.detail).toContain('filedAt');
+    expect(report.rejected[9]?.detail).toContain('closedAt and closureType go together');
     expect(report.rejected[7]?.detail).toContain('funds_payout');
     expect(count('SELECT COUNT(*) AS n FROM cases')).toBe(1);
   });

@@ -35,6 +35,35 @@ export const statsMigrations: Migration[] = [
         PRIMARY KEY (court_code, state)
       ) WITHOUT ROWID;`,
   },
+  {
+    // Day-first key: a period query reads only the period's rows; all-time totals per court
+    // give the carried-over count without summing every earlier day.
+    id: 'stats-002',
+    sql: `
+      CREATE TABLE case_day_stats_by_day (
+        court_code TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        received INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0,
+        closed_completed INTEGER NOT NULL DEFAULT 0,
+        closed_terminated_current INTEGER NOT NULL DEFAULT 0,
+        owed_closed REAL NOT NULL DEFAULT 0,
+        recovered_closed REAL NOT NULL DEFAULT 0,
+        dishonest INTEGER NOT NULL DEFAULT 0,
+        bans INTEGER NOT NULL DEFAULT 0,
+        inquiries INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, court_code)
+      ) WITHOUT ROWID;
+      INSERT INTO case_day_stats_by_day SELECT * FROM case_day_stats;
+      DROP TABLE case_day_stats;
+      ALTER TABLE case_day_stats_by_day RENAME TO case_day_stats;
+      CREATE TABLE court_case_totals (
+        court_code TEXT PRIMARY KEY,
+        received INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      INSERT INTO court_case_totals SELECT court_code, SUM(received), SUM(closed) FROM case_day_stats GROUP BY court_code;`,
+  },
 ];
 
 /** The stats-relevant fields of a stored case. */
@@ -124,12 +153,22 @@ export class StatsDelta {
   apply(db: Db): void {
     const day = db.prepare(
       `INSERT INTO case_day_stats (court_code, day, ${FIELDS.join(', ')}) VALUES (?, ?, ${FIELDS.map(() => '?').join(', ')})
-       ON CONFLICT(court_code, day) DO UPDATE SET ${FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`,
+       ON CONFLICT(day, court_code) DO UPDATE SET ${FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`,
     );
+    const totals = new Map<string, { received: number; closed: number }>();
     for (const [key, figures] of this.days) {
       const [court, d] = key.split('|') as [string, string];
       day.run(court, Number(d), ...FIELDS.map((f) => figures[f]));
+      const total = totals.get(court) ?? { received: 0, closed: 0 };
+      total.received += figures.received;
+      total.closed += figures.closed;
+      totals.set(court, total);
     }
+    const total = db.prepare(
+      `INSERT INTO court_case_totals (court_code, received, closed) VALUES (?, ?, ?)
+       ON CONFLICT(court_code) DO UPDATE SET received = received + excluded.received, closed = closed + excluded.closed`,
+    );
+    for (const [court, t] of totals) if (t.received !== 0 || t.closed !== 0) total.run(court, t.received, t.closed);
     const node = db.prepare(
       `INSERT INTO node_state_counts (court_code, state, n) VALUES (?, ?, ?)
        ON CONFLICT(court_code, state) DO UPDATE SET n = n + excluded.n`,

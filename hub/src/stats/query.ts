@@ -60,20 +60,25 @@ export function period(now: number, from?: string, to?: string): { from: string;
 }
 
 export function queryStats(db: Db, now: number, range: ReturnType<typeof period>, court: string | null): StatsResponse {
+  // Rows from the period's first day on (day-first key); carried over = all-time open − what changed since.
   const days = db
     .prepare(
-      `SELECT court_code,
-         SUM(CASE WHEN day >= @f THEN received ELSE 0 END) AS received,
-         SUM(CASE WHEN day < @f THEN received - closed ELSE 0 END) AS carried,
-         SUM(CASE WHEN day >= @f THEN closed ELSE 0 END) AS closed,
-         SUM(CASE WHEN day >= @f THEN closed_completed ELSE 0 END) AS closed_completed,
-         SUM(CASE WHEN day >= @f THEN closed_terminated_current ELSE 0 END) AS closed_terminated_current,
-         SUM(CASE WHEN day >= @f THEN owed_closed ELSE 0 END) AS owed_closed,
-         SUM(CASE WHEN day >= @f THEN recovered_closed ELSE 0 END) AS recovered_closed,
-         SUM(CASE WHEN day >= @f THEN dishonest ELSE 0 END) AS dishonest,
-         SUM(CASE WHEN day >= @f THEN bans ELSE 0 END) AS bans,
-         SUM(CASE WHEN day >= @f THEN inquiries ELSE 0 END) AS inquiries
-       FROM case_day_stats WHERE day <= @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code`,
+      `SELECT d.court_code,
+         SUM(CASE WHEN day <= @t THEN d.received ELSE 0 END) AS received,
+         MAX(t.received - t.closed) - SUM(d.received - d.closed) AS carried,
+         SUM(CASE WHEN day <= @t THEN d.closed ELSE 0 END) AS closed,
+         SUM(CASE WHEN day <= @t THEN closed_completed ELSE 0 END) AS closed_completed,
+         SUM(CASE WHEN day <= @t THEN closed_terminated_current ELSE 0 END) AS closed_terminated_current,
+         SUM(CASE WHEN day <= @t THEN owed_closed ELSE 0 END) AS owed_closed,
+         SUM(CASE WHEN day <= @t THEN recovered_closed ELSE 0 END) AS recovered_closed,
+         SUM(CASE WHEN day <= @t THEN dishonest ELSE 0 END) AS dishonest,
+         SUM(CASE WHEN day <= @t THEN bans ELSE 0 END) AS bans,
+         SUM(CASE WHEN day <= @t THEN inquiries ELSE 0 END) AS inquiries
+       FROM case_day_stats d JOIN court_case_totals t ON t.court_code = d.court_code
+       WHERE d.day >= @f AND (@court IS NULL OR d.court_code = @court) GROUP BY d.court_code
+       UNION ALL
+       SELECT court_code, 0, received - closed, 0, 0, 0, 0, 0, 0, 0, 0 FROM court_case_totals t
+       WHERE (@court IS NULL OR court_code = @court) AND NOT EXISTS (SELECT 1 FROM case_day_stats d WHERE d.day >= @f AND d.court_code = t.court_code)`,
     )
     .all({ f: range.fromDay, t: range.toDay, court }) as DayRow[];
   const nodes = db

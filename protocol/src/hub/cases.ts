@@ -6,8 +6,22 @@ import { z } from 'zod';
 import { closureTypeSchema, nodeCategorySchema, nodeTypeCodeSchema } from './catalog.js';
 import { courtCodeSchema } from './orgs.js';
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** True for a real calendar date `YYYY-MM-DD` or an ISO date-time with offset (cheap: bulk imports check millions). */
+export function isDateInput(text: string): boolean {
+  const m = DATE.exec(text);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const date = new Date(Date.UTC(y, mo - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  }
+  return DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));
+}
+
 /** A calendar date (`2024-03-01`, read as 00:00 China time) or an ISO date-time with offset. */
-export const dateInputSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+export const dateInputSchema = z.string().refine(isDateInput, 'expected a date YYYY-MM-DD or an ISO date-time with offset');
 
 /** 首执 · 执恢 · 执保. */
 export const caseKindSchema = z.enum(['first', 'resumed', 'preservation']);

@@ -1,0 +1,177 @@
+// bench:hub — the hub's case work at scale, in one process on a temp SQLite file:
+// 1. bulk import (importCases: validation + one transaction per batch, as the API does),
+// 2. the deadline engine's tick at that size (idle, and hour by hour with real transitions),
+// 3. the wall statistics query (function and over HTTP),
+// 4. event fan-out from a committed mutation to 50 WebSocket clients (same process),
+// 5. the database size.
+// Full run: 1 M cases / ~10 M nodes (several minutes). --quick: 50 k cases / ~0.5 M nodes.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { DisposableStore, createLogger } from '@cc/runtime';
+import { createHub } from '../hub/dist/app/create-hub.js';
+import { hubConfigSchema } from '../hub/dist/config.js';
+import { importCases } from '../hub/dist/cases/import.js';
+import { deadlineEngineOf } from '../hub/dist/deadlines/index.js';
+import { period, queryStats } from '../hub/dist/stats/query.js';
+import { putCourt } from '../hub/dist/orgs/repository.js';
+import { SYSTEM_ACTOR } from '../hub/dist/audit/audit-log.js';
+import { benchCourts, benchRecords, NODES_PER_CASE } from './hub/dataset.mjs';
+import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs';
+
+const CASES = quick ? 50_000 : 1_000_000;
+const BATCH = 10_000;
+const COURTS = 25;
+const CLIENTS = 50;
+const FANOUT_EVENTS = quick ? 200 : 500;
+const PORT = 18791;
+const HOUR = 3_600_000;
+
+const dataDir = tempDataDir('hub');
+const clock = { now: Date.parse('2026-11-21T00:00:00Z') };
+const disposables = new DisposableStore();
+const settings = hubConfigSchema.parse({ adminPassword: 'bench-admin-1', demo: 'off', port: PORT, rendererDir: join(dataDir, 'none') });
+const { app, context: ctx } = await createHub({
+  settings,
+  dataDir,
+  logger: createLogger('hub', 'warn'),
+  disposables,
+  now: () => clock.now,
+});
+const courts = benchCourts(COURTS);
+for (const court of courts) putCourt(ctx.db, court);
+console.log(
+  `bench:hub ${quick ? '(quick) ' : ''}— ${CASES.toLocaleString()} cases × ${NODES_PER_CASE} node slots, ${COURTS} courts, data in ${dataDir}`,
+);
+
+// 1. Import.
+let nodes = 0;
+let importMs = 0;
+let rejected = 0;
+for (let from = 0; from < CASES; from += BATCH) {
+  const records = benchRecords(from, Math.min(CASES, from + BATCH), courts, clock.now);
+  const t0 = performance.now();
+  const report = importCases(ctx, SYSTEM_ACTOR, records);
+  importMs += performance.now() - t0;
+  nodes += report.nodes;
+  rejected += report.rejected.length;
+  progress('import', Math.min(CASES, from + BATCH), CASES);
+}
+const importNodesPerS = nodes / (importMs / 1000);
+const importCasesPerS = CASES / (importMs / 1000);
+ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+const dbFile = join(dataDir, 'hub.sqlite');
+const dbBytes = statSync(dbFile).size;
+
+// 2. Deadline engine: an idle tick, then 24 hourly steps with whatever falls due each hour.
+const engine = deadlineEngineOf(ctx.db);
+const idle = [];
+for (let i = 0; i < 50; i++) idle.push(engine.tick().ms);
+const hourly = [];
+let transitions = 0;
+for (let h = 0; h < 24; h++) {
+  clock.now += HOUR;
+  const tick = engine.tick();
+  hourly.push(tick.ms);
+  transitions += Object.values(tick.handled).reduce((a, b) => a + b, 0);
+}
+const tickMs = percentile(hourly, 50);
+
+// 3. Statistics: this year, all courts, by function and over HTTP.
+const range = period(clock.now, '2026-01-01', '2026-11-21');
+const statsFn = [];
+for (let i = 0; i < 100; i++) {
+  const t0 = performance.now();
+  queryStats(ctx.db, clock.now, range, null);
+  statsFn.push(performance.now() - t0);
+}
+await app.listen({ host: '127.0.0.1', port: PORT });
+const base = `http://127.0.0.1:${PORT}`;
+const { token } = await (
+  await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'bench-admin-1' }),
+  })
+).json();
+const statsHttp = [];
+for (let i = 0; i < 50; i++) {
+  const t0 = performance.now();
+  const res = await fetch(`${base}/api/v1/stats?from=2026-01-01&to=2026-11-21`, { headers: { authorization: `Bearer ${token}` } });
+  await res.json();
+  statsHttp.push(performance.now() - t0);
+}
+
+// 4. Fan-out: a committed mutation's event to 50 WebSocket clients.
+const sentAt = new Map();
+const latencies = [];
+let received = 0;
+const clients = await Promise.all(
+  Array.from(
+    { length: CLIENTS },
+    () =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${PORT}/api/v1/events?token=${token}`);
+        ws.on('message', (raw) => {
+          const frame = JSON.parse(raw.toString());
+          if (frame.type === 'hello') return resolve(ws);
+          if (frame.type !== 'event' || frame.event.type !== 'entity.changed') return;
+          latencies.push(performance.now() - sentAt.get(frame.event.data.id));
+          received++;
+        });
+        ws.on('error', reject);
+      }),
+  ),
+);
+for (let i = 0; i < FANOUT_EVENTS; i++) {
+  const id = `bench-${i}`;
+  sentAt.set(id, performance.now());
+  ctx.mutate(SYSTEM_ACTOR, 'bench.event', ({ emit }) => {
+    emit({ type: 'entity.changed', data: { entity: 'bench', id, action: 'updated' } });
+    return { value: undefined, target: `bench:${id}` };
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  if (i % 50 === 49) progress('fan-out', i + 1, FANOUT_EVENTS);
+}
+for (let i = 0; i < 200 && received < FANOUT_EVENTS * CLIENTS; i++) await new Promise((r) => setTimeout(r, 10));
+for (const ws of clients) ws.terminate();
+await disposables.close();
+
+const figures = {
+  bench: 'hub',
+  quick,
+  cases: CASES,
+  nodes,
+  rejected,
+  import_nodes_per_s: Math.round(importNodesPerS),
+  import_cases_per_s: Math.round(importCasesPerS),
+  deadline_tick_ms: round(tickMs, 3),
+  deadline_tick_max_ms: round(Math.max(...hourly), 3),
+  deadline_tick_idle_ms: round(percentile(idle, 50), 3),
+  deadline_transitions_24h: transitions,
+  stats_query_ms: round(percentile(statsFn, 50), 3),
+  stats_query_p99_ms: round(percentile(statsFn, 99), 3),
+  stats_http_ms: round(percentile(statsHttp, 50), 3),
+  fanout_clients: CLIENTS,
+  fanout_events: FANOUT_EVENTS,
+  fanout_delivered: received,
+  fanout_p50_ms: round(percentile(latencies, 50), 3),
+  fanout_p99_ms: round(percentile(latencies, 99), 3),
+  db_bytes: dbBytes,
+  db_mb: round(dbBytes / 1048576, 1),
+};
+console.log('');
+console.log(
+  `  import        ${nodes.toLocaleString()} nodes in ${round(importMs / 1000, 1)} s → ${figures.import_nodes_per_s.toLocaleString()} nodes/s (${figures.import_cases_per_s.toLocaleString()} cases/s; target ≥ 200 000 nodes/s)`,
+);
+console.log(
+  `  deadline tick p50 ${figures.deadline_tick_ms} ms, max ${figures.deadline_tick_max_ms} ms over 24 hourly steps (${transitions} transitions); idle ${figures.deadline_tick_idle_ms} ms (target < 50 ms)`,
+);
+console.log(
+  `  statistics    p50 ${figures.stats_query_ms} ms, p99 ${figures.stats_query_p99_ms} ms; over HTTP p50 ${figures.stats_http_ms} ms (target < 50 ms)`,
+);
+console.log(
+  `  fan-out       ${CLIENTS} clients × ${FANOUT_EVENTS} events: p50 ${figures.fanout_p50_ms} ms, p99 ${figures.fanout_p99_ms} ms (target p99 < 20 ms; ${received} delivered)`,
+);
+console.log(`  database      ${figures.db_mb} MB`);
+console.log(JSON.stringify(figures));
