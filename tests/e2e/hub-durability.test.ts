@@ -152,4 +152,31 @@ describe('hub durability', () => {
     expect(broken.stdout).toContain(`audit chain BROKEN at entry ${victim}: entry was altered`);
     rmSync(t.dataDir, { recursive: true, force: true });
   });
+  it('finishes loading the demo after a SIGKILL in the middle of it, without duplicates', async () => {
+    const t = await testEnv({ CC_HUB_ADMIN_PASSWORD: ADMIN_PASSWORD, CC_HUB_DEMO: 'auto' });
+    hub = startNode('hub/dist/main.js', [], t.env);
+    await waitFor('the first case batch', () => (/"cases":5000,/.test(hub!.output()) ? true : undefined), 120_000);
+    hub.child.kill('SIGKILL');
+    await hub.exited;
+    const half = new Database(join(t.dataDir, 'hub.sqlite'), { readonly: true });
+    const partial = (half.prepare('SELECT COUNT(*) AS n FROM cases').get() as { n: number }).n;
+    half.close();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(50_000);
+
+    hub = startNode('hub/dist/main.js', [], t.env);
+    await waitFor('hub healthy after finishing the demo', () => health(t.hubUrl), 120_000);
+    expect(hub.output()).toMatch(/demo data: loaded in/);
+    hub.child.kill('SIGTERM');
+    await hub.exited;
+    const db = new Database(join(t.dataDir, 'hub.sqlite'), { readonly: true });
+    const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+    expect(count('SELECT COUNT(*) AS n FROM cases')).toBe(50_000);
+    expect(count('SELECT COUNT(*) AS n FROM courts')).toBe(26);
+    expect(count("SELECT COUNT(*) AS n FROM people WHERE id LIKE 'demo-%'")).toBe(226);
+    expect(count("SELECT COUNT(*) AS n FROM demo_steps WHERE step = 'complete'")).toBe(1);
+    db.close();
+    expect(verifyCli(t.dataDir).status).toBe(0);
+    rmSync(t.dataDir, { recursive: true, force: true });
+  });
 });
