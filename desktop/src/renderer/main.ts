@@ -1,4 +1,5 @@
-/** Renderer entry: console, wall and (later) setup, in one Vue app. */
+/** Renderer entry: sign-in, console and wall, in one Vue app. */
+import './zod-setup';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';

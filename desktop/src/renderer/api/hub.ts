@@ -1,0 +1,46 @@
+/** The hub endpoints the console and wall use, typed with the protocol's inferred types. */
+import type { Alarm, Court, FieldUnit, Incident, IncidentAction, Principal, manualAlarmSchema, nodeCountsSchema } from '@cc/protocol';
+import type { z } from 'zod';
+import type { ApiClient } from './client';
+
+export interface LoginAnswer {
+  token: string;
+  expiresAt: string;
+  user: Principal;
+}
+
+export interface Device {
+  id: string;
+  kind: string;
+  online: boolean;
+  offlineReason: string | null;
+  lastSeen: string;
+  position: { lat: number; lon: number; at: string | null } | null;
+}
+
+export type NodeCounts = z.infer<typeof nodeCountsSchema>;
+
+/** An incident as the list endpoint gives it: without its alarms and timeline. */
+export type IncidentSummary = Omit<Incident, 'alarms' | 'timeline'>;
+
+export type ManualAlarm = z.input<typeof manualAlarmSchema>;
+
+export function hubApi(client: ApiClient) {
+  return {
+    login: (username: string, password: string) => client.request<LoginAnswer>('POST', 'api/v1/auth/login', { username, password }),
+    logout: () => client.request<object>('POST', 'api/v1/auth/logout', {}),
+    me: () => client.request<Principal>('GET', 'api/v1/auth/me'),
+    courts: async () => (await client.request<{ courts: Court[] }>('GET', 'api/v1/courts')).courts,
+    units: async () => (await client.request<{ units: FieldUnit[] }>('GET', 'api/v1/units')).units,
+    devices: async () => (await client.request<{ devices: Device[] }>('GET', 'api/v1/devices')).devices,
+    incidents: async (status: 'active' | 'closed' | 'all' = 'active') =>
+      (await client.request<{ incidents: IncidentSummary[] }>('GET', `api/v1/incidents?status=${status}&limit=200`)).incidents,
+    incident: (id: string) => client.request<Incident>('GET', `api/v1/incidents/${encodeURIComponent(id)}`),
+    act: (id: string, action: IncidentAction) =>
+      client.request<Incident>('POST', `api/v1/incidents/${encodeURIComponent(id)}/actions`, action),
+    nodeCounts: () => client.request<NodeCounts>('GET', 'api/v1/nodes/counts'),
+    raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
+  };
+}
+
+export type HubApi = ReturnType<typeof hubApi>;

@@ -1,0 +1,95 @@
+/** Pure state transitions of the incident list (报警 / 处置): applied to live events and API answers, no I/O. */
+import type { Alarm, HubEventData, Incident } from '@cc/protocol';
+import type { IncidentSummary } from '../api/hub';
+
+export type IncidentMap = Record<string, Incident>;
+
+/** A placeholder shown the moment `alarm.raised` arrives, before the incident's detail is fetched. */
+export function incidentFromAlarm(alarm: Alarm): Incident {
+  return {
+    id: alarm.incidentId,
+    status: 'open',
+    title: alarm.description,
+    court: alarm.court,
+    priority: alarm.priority,
+    openedAt: alarm.receivedAt,
+    closedAt: null,
+    result: null,
+    alarms: [alarm],
+    timeline: [],
+  };
+}
+
+export function applyAlarmRaised(incidents: IncidentMap, event: HubEventData<'alarm.raised'>): IncidentMap {
+  const { alarm } = event;
+  const known = incidents[alarm.incidentId];
+  if (!known) return { ...incidents, [alarm.incidentId]: incidentFromAlarm(alarm) };
+  if (known.alarms.some((a) => a.id === alarm.id)) return incidents;
+  const updated: Incident = {
+    ...known,
+    priority: Math.min(known.priority, alarm.priority),
+    alarms: [...known.alarms, alarm],
+  };
+  return { ...incidents, [known.id]: updated };
+}
+
+/** Applies `incident.updated`; an incident not held yet is left for a fetch (returns undefined). */
+export function applyIncidentUpdated(incidents: IncidentMap, event: HubEventData<'incident.updated'>): IncidentMap | undefined {
+  const known = incidents[event.incidentId];
+  if (!known) return undefined;
+  const timeline = known.timeline.some((e) => e.id === event.entry.id)
+    ? known.timeline
+    : [...known.timeline, event.entry].sort((a, b) => a.id - b.id);
+  const closed = event.status === 'closed';
+  const updated: Incident = {
+    ...known,
+    status: event.status,
+    timeline,
+    closedAt: closed ? (known.closedAt ?? event.entry.at) : known.closedAt,
+    result: closed && event.entry.kind === 'closed' ? event.entry.note : known.result,
+  };
+  return { ...incidents, [known.id]: updated };
+}
+
+/** Keeps the newer of two views of one incident (the one with more timeline), so a slow fetch cannot undo a live event. */
+export function mergeIncident(incidents: IncidentMap, incoming: Incident): IncidentMap {
+  const known = incidents[incoming.id];
+  if (known && lastEntryId(known) > lastEntryId(incoming)) return incidents;
+  return { ...incidents, [incoming.id]: incoming };
+}
+
+function lastEntryId(incident: Incident): number {
+  return incident.timeline.reduce((max, e) => Math.max(max, e.id), -1);
+}
+
+/**
+ * The active list as the hub lists it (summaries, no alarms/timeline): what is held in detail
+ * is kept with the summary's status; the rest waits for its detail. `keep` survives even if
+ * no longer listed (the selected incident after it was closed).
+ */
+export function mergeSummaries(
+  incidents: IncidentMap,
+  summaries: IncidentSummary[],
+  keep: string | null,
+): { next: IncidentMap; missing: string[] } {
+  const next: IncidentMap = {};
+  const missing: string[] = [];
+  for (const s of summaries) {
+    const known = incidents[s.id];
+    if (known) next[s.id] = { ...known, ...s, alarms: known.alarms, timeline: known.timeline };
+    else {
+      next[s.id] = { ...s, alarms: [], timeline: [] };
+      missing.push(s.id);
+    }
+  }
+  const kept = keep ? incidents[keep] : undefined;
+  if (kept && !next[kept.id]) next[kept.id] = kept;
+  return { next, missing };
+}
+
+/** Open and acknowledged incidents, most urgent first (priority 1 first, then newest). */
+export function activeIncidents(incidents: IncidentMap): Incident[] {
+  return Object.values(incidents)
+    .filter((i) => i.status !== 'closed')
+    .sort((a, b) => a.priority - b.priority || b.openedAt.localeCompare(a.openedAt));
+}

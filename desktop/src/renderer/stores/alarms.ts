@@ -1,0 +1,120 @@
+/** Alarms and incidents on the console (store `alarms`): the live list, the selected incident, the ringing pop-ups, and the officer's actions. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Incident, IncidentAction } from '@cc/protocol';
+import { ApiError } from '../api/client';
+import { useLinkStore } from './link';
+import { useSessionStore } from './session';
+import { activeIncidents, applyAlarmRaised, applyIncidentUpdated, mergeIncident, mergeSummaries, type IncidentMap } from './alarms-model';
+
+const DETAIL_CONCURRENCY = 4;
+
+export const useAlarmsStore = defineStore('alarms', () => {
+  const session = useSessionStore();
+  const link = useLinkStore();
+  const incidents = ref<IncidentMap>({});
+  const selectedId = ref<string | null>(null);
+  /** Incidents whose new alarm still rings and pops up, oldest first. */
+  const ringing = ref<string[]>([]);
+  const loading = ref(false);
+  const actionError = ref<ApiError | null>(null);
+  const busyAction = ref<IncidentAction['kind'] | null>(null);
+  /** Counts every alarm.raised heard, so views can react (tone, wall flash). */
+  const raisedCount = ref(0);
+
+  const active = computed(() => activeIncidents(incidents.value));
+  const selected = computed(() => (selectedId.value ? incidents.value[selectedId.value] : undefined));
+  const popup = computed(() => (ringing.value[0] ? incidents.value[ringing.value[0]] : undefined));
+
+  async function refreshOne(id: string): Promise<void> {
+    try {
+      incidents.value = mergeIncident(incidents.value, await session.api.incident(id));
+    } catch {
+      // Shown from the event until the next resync brings it.
+    }
+  }
+
+  /** Details of listed incidents, a few at a time (the list endpoint gives no alarms or timeline). */
+  async function fetchDetails(ids: string[]): Promise<void> {
+    const queue = [...ids];
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await refreshOne(id);
+    };
+    await Promise.all(Array.from({ length: DETAIL_CONCURRENCY }, worker));
+  }
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      const { next, missing } = mergeSummaries(incidents.value, await session.api.incidents('active'), selectedId.value);
+      incidents.value = next;
+      ringing.value = ringing.value.filter((id) => next[id]?.status === 'open');
+      await fetchDetails(missing);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  function select(id: string | null): void {
+    selectedId.value = id;
+    if (id) void refreshOne(id);
+  }
+
+  function dismiss(id: string): void {
+    ringing.value = ringing.value.filter((r) => r !== id);
+  }
+
+  async function act(id: string, action: IncidentAction): Promise<Incident | undefined> {
+    actionError.value = null;
+    busyAction.value = action.kind;
+    try {
+      const incident = await session.api.act(id, action);
+      incidents.value = mergeIncident(incidents.value, incident);
+      if (action.kind !== 'note') dismiss(id);
+      return incident;
+    } catch (e) {
+      actionError.value = e instanceof ApiError ? e : null;
+      return undefined;
+    } finally {
+      busyAction.value = null;
+    }
+  }
+
+  /** Subscribes to the link: live alarms and incident updates, reload on resync. Returns the unsubscribe. */
+  function follow(): () => void {
+    const offs = [
+      link.on('alarm.raised', (data) => {
+        incidents.value = applyAlarmRaised(incidents.value, data);
+        raisedCount.value += 1;
+        if (!ringing.value.includes(data.alarm.incidentId)) ringing.value = [...ringing.value, data.alarm.incidentId];
+        void refreshOne(data.alarm.incidentId);
+      }),
+      link.on('incident.updated', (data) => {
+        const next = applyIncidentUpdated(incidents.value, data);
+        if (next) incidents.value = next;
+        else void refreshOne(data.incidentId);
+        if (data.status !== 'open') dismiss(data.incidentId);
+      }),
+      link.onResync(() => void load().catch(() => undefined)),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  return {
+    incidents,
+    selectedId,
+    ringing,
+    loading,
+    actionError,
+    busyAction,
+    raisedCount,
+    active,
+    selected,
+    popup,
+    load,
+    select,
+    dismiss,
+    act,
+    follow,
+  };
+});

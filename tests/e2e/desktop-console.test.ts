@@ -1,0 +1,235 @@
+/**
+ * The duty console in real Chromium against a real hub (SQLite in a temp dir): sign-in, the
+ * live link, an alarm raised through the API appearing without reload, acknowledging it and
+ * writing a note from the UI, the link surviving a hub restart, a 401 returning to sign-in,
+ * and the wall's counters. Any request to a non-local host fails the test.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium.js';
+import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const ADMIN_PASSWORD = 'admin-pass-123';
+const OFFICER = { username: 'duty1', password: 'duty-pass-123', name: '王值班' };
+
+let env: TestEnv;
+let hub: Running | undefined;
+let browser: Browser;
+const shots = mkdtempSync(join(tmpdir(), 'cc-desktop-e2e-'));
+const external: string[] = [];
+const pageErrors: string[] = [];
+
+async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${env.hubUrl}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function login(username: string, password: string): Promise<string> {
+  const { status, body } = await call('POST', '/api/v1/auth/login', { username, password });
+  expect(status).toBe(200);
+  return body.token as string;
+}
+
+async function startHub(): Promise<void> {
+  hub = startNode('hub/dist/main.js', [], env.env);
+  await waitFor('hub healthy', () => health(env.hubUrl), 30_000);
+}
+
+async function stopHub(): Promise<void> {
+  if (!hub || hub.child.exitCode !== null) return;
+  hub.child.kill('SIGTERM');
+  await hub.exited;
+}
+
+/** Two courts, a duty officer, three field units (two located). Returns the officer's API token. */
+async function seed(): Promise<string> {
+  const admin = await login('admin', ADMIN_PASSWORD);
+  const courts = [
+    { code: '110000', name: '北京市高级人民法院', level: 'high', parentCode: null, lat: 39.87364, lon: 116.29897 },
+    { code: '110108', name: '北京市海淀区人民法院', level: 'basic', parentCode: '110000', lat: 39.9599, lon: 116.2981 },
+  ];
+  for (const court of courts) expect((await call('POST', '/api/v1/courts', court, admin)).status).toBe(201);
+  const person = { ...OFFICER, role: 'duty_officer', court: null };
+  expect((await call('POST', '/api/v1/people', person, admin)).status).toBe(201);
+  const officer = await login(OFFICER.username, OFFICER.password);
+  const units = [
+    { name: '海淀一组', kind: 'team', court: '110108', at: [39.965, 116.31] },
+    { name: '高院巡逻车', kind: 'vehicle', court: '110000', at: [39.88, 116.3] },
+    { name: '单兵07', kind: 'individual', court: '110108', at: null },
+  ] as const;
+  for (const u of units) {
+    const created = await call('POST', '/api/v1/units', { name: u.name, kind: u.kind, court: u.court }, officer);
+    expect(created.status).toBe(201);
+    if (u.at) {
+      const moved = await call('POST', `/api/v1/units/${created.body.id}/position`, { lat: u.at[0], lon: u.at[1] }, officer);
+      expect(moved.status).toBe(200);
+    }
+  }
+  return officer;
+}
+
+async function openSignedIn(hash: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol.startsWith('http') || url.protocol.startsWith('ws')) {
+      if (!LOCAL_HOSTS.has(url.hostname)) external.push(request.url());
+    }
+  });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  // Failed connections while the hub is down are expected; any other console error is a bug.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/WebSocket connection|Failed to load resource|net::ERR/.test(message.text())) {
+      pageErrors.push(`${message.text()} @ ${JSON.stringify(message.location())} ${JSON.stringify(message.args().length)}`);
+    }
+  });
+  await page.goto(`${env.hubUrl}/${hash}`);
+  await page.getByRole('heading', { name: '执行指挥中心' }).waitFor();
+  await page.locator('input[name="username"]').fill(OFFICER.username);
+  await page.locator('input[name="password"]').fill(OFFICER.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  return page;
+}
+
+beforeAll(async () => {
+  env = await testEnv({ CC_HUB_ADMIN_PASSWORD: ADMIN_PASSWORD, CC_HUB_DEMO: 'off' });
+  await startHub();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopHub();
+  console.log(`desktop e2e screenshots in ${shots}`);
+});
+
+describe('desktop console', () => {
+  let officerToken: string;
+  let page: Page;
+
+  it('refuses a wrong password with a message and stays on the sign-in screen', async () => {
+    officerToken = await seed();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(`${env.hubUrl}/#/console`);
+    await page.locator('input[name="username"]').fill(OFFICER.username);
+    await page.locator('input[name="password"]').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('登录失败');
+    expect(await page.locator('[data-view="sign-in"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it('signs in, goes live, and shows the courts and located units on the map', async () => {
+    page = await openSignedIn('#/console');
+    await page.locator('[data-view="console"]').waitFor();
+    await page.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-officer]').innerText()).toContain(OFFICER.name);
+    const token = await page.evaluate(() => sessionStorage.getItem('cc.session.token'));
+    expect(token).toMatch(/.+/);
+    await page.locator('[data-map][data-courts="2"][data-units="2"]').waitFor();
+    await page.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-active-count]').innerText()).toBe('0');
+  });
+
+  it('shows an alarm raised through the API live, pops it up, and acknowledges it from the UI', async () => {
+    const raised = await call(
+      'POST',
+      '/api/v1/alarms',
+      { kind: 'sos', priority: 1, description: '单兵紧急求助：海淀区中关村', court: '110108', lat: 39.9612, lon: 116.3102 },
+      officerToken,
+    );
+    expect(raised.status).toBe(201);
+    const incidentId = raised.body.incidentId as string;
+    const card = page.locator(`[data-panel="incidents"] [data-incident="${incidentId}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.innerText()).toContain('单兵紧急求助');
+    await page.locator(`[data-popup][data-incident="${incidentId}"]`).waitFor();
+    expect(await page.locator('[data-active-count]').innerText()).toBe('1');
+    await page.locator('[data-map][data-alarms="1"]').waitFor();
+
+    await page.locator('[data-popup-view]').click();
+    const detail = page.locator('[data-panel="incident"]');
+    await detail.locator(`header[data-incident="${incidentId}"]`).waitFor();
+    await detail.locator('[data-nearest-courts]').waitFor();
+    expect(await detail.locator('[data-nearest-courts]').innerText()).toContain('海淀');
+    expect(await detail.locator('[data-nearest-units]').innerText()).toContain('海淀一组');
+
+    await detail.locator('[data-action="acknowledge"]').click();
+    await detail.locator('[data-timeline] li[data-kind="acknowledged"]').waitFor();
+    expect(await detail.locator('[data-timeline] li[data-kind="acknowledged"]').innerText()).toContain(OFFICER.name);
+    await detail.locator('header[data-status="acknowledged"]').waitFor();
+    expect(await page.locator('[data-popup]').count()).toBe(0);
+
+    await detail.locator('[data-action="note"]').click();
+    await detail.locator('textarea[name="text"]').fill('已联系海淀一组前往现场');
+    await detail.getByRole('button', { name: '提交' }).click();
+    await detail.locator('[data-timeline] li[data-kind="note"]').waitFor();
+
+    // The hub holds the same trace.
+    const stored = await call('GET', `/api/v1/incidents/${incidentId}`, undefined, officerToken);
+    expect(stored.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'acknowledged', 'note']);
+    expect(stored.body.timeline[1].actorName).toBe(OFFICER.name);
+    await page.screenshot({ path: join(shots, 'console.png') });
+  });
+
+  it('shows the link reconnecting while the hub is down and catches up after it restarts', async () => {
+    await stopHub();
+    await page.locator('[data-link-state="reconnecting"], [data-link-state="offline"]').first().waitFor({ timeout: 15_000 });
+    await startHub();
+    await page.locator('[data-link-state="online"]').waitFor({ timeout: 30_000 });
+    const raised = await call(
+      'POST',
+      '/api/v1/alarms',
+      { kind: 'device_fault', priority: 3, description: '执法记录仪离线', court: '110000' },
+      officerToken,
+    );
+    expect(raised.status).toBe(201);
+    await page.locator(`[data-panel="incidents"] [data-incident="${raised.body.incidentId}"]`).waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-active-count]').innerText()).toBe('2');
+  });
+
+  it('returns to the sign-in screen when the hub ends the session (401)', async () => {
+    const token = await page.evaluate(() => sessionStorage.getItem('cc.session.token'));
+    expect((await call('POST', '/api/v1/auth/logout', {}, token ?? '')).status).toBe(200);
+    await page.locator('[data-panel="incidents"] [data-status="open"]').first().click();
+    await page.locator('[data-view="sign-in"] [data-expired]').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('cc.session.token'))).toBeNull();
+    await page.close();
+  });
+
+  it('shows the wall with live counters', async () => {
+    const wall = await openSignedIn('#/wall?display=2');
+    await wall.locator('[data-view="wall"][data-display="2"]').waitFor();
+    await wall.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText()).toBe('2');
+    await expect.poll(() => wall.locator('[data-counter="units-online"] .value').innerText()).toBe('3');
+    const raised = await call(
+      'POST',
+      '/api/v1/alarms',
+      { kind: 'sos', priority: 1, description: '高院门前紧急求助', court: '110000' },
+      officerToken,
+    );
+    expect(raised.status).toBe(201);
+    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText(), { timeout: 10_000 }).toBe('3');
+    await expect.poll(() => wall.locator('[data-latest]').innerText()).toContain('高院门前紧急求助');
+    await wall.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
+    await wall.locator('[data-map][data-courts="2"][data-units="2"][data-alarms="3"]').waitFor();
+    await wall.waitForTimeout(1000);
+    await wall.screenshot({ path: join(shots, 'wall.png') });
+    await wall.close();
+    expect(external).toEqual([]);
+    expect(pageErrors.join('\n')).toBe('');
+  });
+});
