@@ -55,6 +55,8 @@ export class GbFleet {
   readonly stats: FleetStats = { registered: 0, registerFailures: 0, keepaliveRttMs: [], alarmAnswers: 0, queriesAnswered: 0, refused: 0 };
   private readonly pending = new Map<string, Pending>();
   private readonly indexOf = new Map<string, number>();
+  /** Requests from the bridge already handled (Call-ID/CSeq): a retransmission is answered 200 again, not acted on twice. */
+  private readonly handled = new Set<string>();
   private readonly retransmit: NodeJS.Timeout;
   /** The last WWW-Authenticate the bridge sent. */
   lastChallenge = '';
@@ -217,8 +219,11 @@ export class GbFleet {
     const message = parseSipText(data.toString('latin1'));
     if (!message) return;
     if (message.status !== undefined) return this.onResponse(message);
-    const rinfoHost = this.options.bridgeHost;
-    socket.send(answer(message, 200, 'OK', 'sim'), this.options.bridgePort, rinfoHost);
+    socket.send(answer(message, 200, 'OK', 'sim'), this.options.bridgePort, this.options.bridgeHost);
+    const key = `${header(message, 'call-id') ?? ''}/${header(message, 'cseq') ?? ''}`;
+    if (this.handled.has(key)) return;
+    this.handled.add(key);
+    if (this.handled.size > 50_000) this.handled.clear();
     if (message.method === 'MESSAGE') this.onBridgeMessage(message);
   }
 
