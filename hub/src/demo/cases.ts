@@ -48,7 +48,21 @@ interface Draft {
   nodes: NodeImport[];
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+const dayPrefix = new Map<number, string>();
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+/** `toISOString` for a million timestamps is slow; the date part is cached per day, the time part assembled. */
+export function iso(ms: number): string {
+  const t = Math.floor(ms);
+  const day = Math.floor(t / DAY);
+  let prefix = dayPrefix.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    dayPrefix.set(day, prefix);
+  }
+  const rest = t - day * DAY;
+  const [h, m, sec, milli] = [Math.floor(rest / 3_600_000), Math.floor(rest / 60_000) % 60, Math.floor(rest / 1000) % 60, rest % 1000];
+  return `${prefix}${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(milli, 3)}Z`;
+}
 
 /** Adds a node; a done time after the case closed is clamped to the closing, one in the future leaves it open. */
 function node(d: Draft, type: string, started: number, done: number | null, cycle = 0): number | null {
