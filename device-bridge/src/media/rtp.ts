@@ -46,7 +46,7 @@ export function buildRtp(p: Omit<RtpPacket, 'payload'>, payload: Buffer): Buffer
 
 /** RFC 4571 framing (RTP over TCP): 2-byte big-endian length before each packet. */
 export class Rfc4571Framer {
-  private rest = Buffer.alloc(0);
+  private rest: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {
     this.rest = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);

@@ -10,7 +10,7 @@ export abstract class SerialEmulator {
   /** While true the device stays silent (a powered-off device on a live cable). */
   silent = false;
   protected port!: SerialPort;
-  protected buffer = Buffer.alloc(0);
+  protected buffer: Buffer = Buffer.alloc(0);
 
   async open(path: string, baudRate = 9600): Promise<this> {
     this.port = new SerialPort({ path, baudRate, autoOpen: false });
