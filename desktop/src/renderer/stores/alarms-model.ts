@@ -51,11 +51,22 @@ export function applyIncidentUpdated(incidents: IncidentMap, event: HubEventData
   return { ...incidents, [known.id]: updated };
 }
 
-/** Keeps the newer of two views of one incident (the one with more timeline), so a slow fetch cannot undo a live event. */
+/**
+ * Merges a fetched incident with the one held: the timelines are united by entry id, and the
+ * status comes from whichever view saw the later entry, so a slow fetch cannot undo a live event.
+ */
 export function mergeIncident(incidents: IncidentMap, incoming: Incident): IncidentMap {
   const known = incidents[incoming.id];
-  if (known && lastEntryId(known) > lastEntryId(incoming)) return incidents;
-  return { ...incidents, [incoming.id]: incoming };
+  if (!known) return { ...incidents, [incoming.id]: incoming };
+  const byId = new Map([...known.timeline, ...incoming.timeline].map((e) => [e.id, e]));
+  const timeline = [...byId.values()].sort((a, b) => a.id - b.id);
+  const newer = lastEntryId(known) > lastEntryId(incoming) ? known : incoming;
+  const alarmIds = new Set(incoming.alarms.map((a) => a.id));
+  const alarms = [...incoming.alarms, ...known.alarms.filter((a) => !alarmIds.has(a.id))];
+  return {
+    ...incidents,
+    [incoming.id]: { ...incoming, alarms, timeline, status: newer.status, closedAt: newer.closedAt, result: newer.result },
+  };
 }
 
 function lastEntryId(incident: Incident): number {

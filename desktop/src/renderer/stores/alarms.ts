@@ -28,7 +28,9 @@ export const useAlarmsStore = defineStore('alarms', () => {
 
   async function refreshOne(id: string): Promise<void> {
     try {
-      incidents.value = mergeIncident(incidents.value, await session.api.incident(id));
+      // Awaited first: the map must be read after the answer, not before (other updates land meanwhile).
+      const incident = await session.api.incident(id);
+      incidents.value = mergeIncident(incidents.value, incident);
     } catch {
       // Shown from the event until the next resync brings it.
     }
@@ -46,7 +48,8 @@ export const useAlarmsStore = defineStore('alarms', () => {
   async function load(): Promise<void> {
     loading.value = true;
     try {
-      const { next, missing } = mergeSummaries(incidents.value, await session.api.incidents('active'), selectedId.value);
+      const summaries = await session.api.incidents('active');
+      const { next, missing } = mergeSummaries(incidents.value, summaries, selectedId.value);
       incidents.value = next;
       ringing.value = ringing.value.filter((id) => next[id]?.status === 'open');
       await fetchDetails(missing);

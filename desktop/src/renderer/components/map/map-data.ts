@@ -103,16 +103,3 @@ export function districtLabels(features: GeoJSON.Feature[]): { name: string; pos
   }
   return out;
 }
-
-/** [west, south, east, north] around the points, or undefined for none. */
-export function boundsOf(points: [number, number][]): [number, number, number, number] | undefined {
-  if (points.length === 0) return undefined;
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const [x, y] of points) {
-    w = Math.min(w, x);
-    e = Math.max(e, x);
-    s = Math.min(s, y);
-    n = Math.max(n, y);
-  }
-  return [w, s, e, n];
-}

@@ -1,0 +1,166 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Incident } from '@cc/protocol';
+import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
+import { sampleAlarm, sampleIncident } from '../testing/samples';
+import { useAlarmsStore } from './alarms';
+import { applyIncidentUpdated, activeIncidents, mergeSummaries } from './alarms-model';
+import { linkDeps, useLinkStore } from './link';
+import { sessionDeps } from './session';
+import { memoryTokenStorage } from './session-storage';
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(incidents: Record<string, Incident>) {
+  const route: Route = (r) => {
+    if (r.path.startsWith('/api/v1/incidents?')) {
+      return { status: 200, body: { incidents: Object.values(incidents).map(({ alarms: _a, timeline: _t, ...summary }) => summary) } };
+    }
+    const action = /^\/api\/v1\/incidents\/([^/]+)\/actions$/.exec(r.path);
+    if (action && r.method === 'POST') {
+      const id = action[1]!;
+      const known = incidents[id];
+      if (!known) return undefined;
+      const kind = (r.body as { kind: string }).kind;
+      const entry = {
+        id: known.timeline.length + 1,
+        at: '2026-11-21T10:01:00.000Z',
+        kind: kind === 'acknowledge' ? 'acknowledged' : 'note',
+        actorId: 'p1',
+        actorName: '王值班',
+        note: '',
+        data: {},
+      } as const;
+      incidents[id] = { ...known, status: kind === 'acknowledge' ? 'acknowledged' : known.status, timeline: [...known.timeline, entry] };
+      return { status: 200, body: incidents[id] };
+    }
+    const one = /^\/api\/v1\/incidents\/([^/?]+)$/.exec(r.path);
+    if (one) return incidents[one[1]!] ? { status: 200, body: incidents[one[1]!] } : undefined;
+    return undefined;
+  };
+  const fake = fakeFetch(route);
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.baseUrl = () => 'http://hub.test/';
+  linkDeps.socket = sockets.open;
+  setActivePinia(createPinia());
+  const alarms = useAlarmsStore();
+  const link = useLinkStore();
+  const stop = alarms.follow();
+  link.connect('tok');
+  return { alarms, link, socket: () => sockets.last(), requests: fake.requests, stop };
+}
+
+describe('alarms store', () => {
+  beforeEach(() => {
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('loads the active list on the first hello and fills in each incident’s alarms and timeline', async () => {
+    const { alarms, socket } = setup({
+      i1: sampleIncident(),
+      i2: sampleIncident({ id: 'i2', priority: 1, alarms: [sampleAlarm({ id: 'a2', incidentId: 'i2' })] }),
+    });
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(alarms.active[1]?.timeline.map((e) => e.kind)).toEqual(['raised']));
+    expect(alarms.active.map((i) => i.id)).toEqual(['i2', 'i1']);
+    expect(alarms.active[0]!.alarms).toHaveLength(1);
+  });
+
+  it('shows a raised alarm at once, rings it, and applies the incident’s updates live', async () => {
+    const incidents: Record<string, Incident> = {};
+    const { alarms, socket } = setup(incidents);
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await flush();
+    const alarm = sampleAlarm({ incidentId: 'i9', id: 'a9', description: '单兵紧急求助' });
+    incidents.i9 = sampleIncident({ id: 'i9', title: '单兵紧急求助', alarms: [alarm] });
+    socket().frame({
+      type: 'event',
+      event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
+    });
+    expect(alarms.active.map((i) => i.title)).toEqual(['单兵紧急求助']);
+    expect(alarms.popup?.id).toBe('i9');
+    expect(alarms.raisedCount).toBe(1);
+    const entry = {
+      id: 2,
+      at: '2026-11-21T10:02:00.000Z',
+      kind: 'acknowledged',
+      actorId: 'p2',
+      actorName: '李值班',
+      note: '',
+      data: {},
+    } as const;
+    socket().frame({
+      type: 'event',
+      event: { seq: 2, at: entry.at, type: 'incident.updated', court: null, data: { incidentId: 'i9', status: 'acknowledged', entry } },
+    });
+    await vi.waitFor(() => expect(alarms.incidents.i9!.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']));
+    expect(alarms.incidents.i9!.status).toBe('acknowledged');
+    // Acknowledged elsewhere: the pop-up stops ringing here too.
+    expect(alarms.popup).toBeUndefined();
+  });
+
+  it('sends the officer’s action with the token and shows the hub’s answer', async () => {
+    const { alarms, socket, requests } = setup({ i1: sampleIncident() });
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
+    alarms.select('i1');
+    await alarms.act('i1', { kind: 'acknowledge', note: '' });
+    const post = requests.find((r) => r.method === 'POST');
+    expect(post).toMatchObject({
+      path: '/api/v1/incidents/i1/actions',
+      authorization: 'Bearer tok',
+      body: { kind: 'acknowledge', note: '' },
+    });
+    expect(alarms.selected?.status).toBe('acknowledged');
+    expect(alarms.actionError).toBeNull();
+  });
+
+  it('keeps state unchanged and shows the error when an action is refused', async () => {
+    const { alarms, socket } = setup({ i1: sampleIncident() });
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
+    expect(await alarms.act('missing', { kind: 'note', note: 'x' })).toBeUndefined();
+    expect(alarms.actionError?.code).toBe('not_found');
+    expect(alarms.incidents.i1!.timeline).toHaveLength(1);
+  });
+});
+
+describe('alarms model', () => {
+  it('ignores an update already applied and closes with the result', () => {
+    const map = { i1: sampleIncident() };
+    const entry = { id: 1, at: 'x', kind: 'raised', actorId: 'p', actorName: 'n', note: '', data: {} } as const;
+    expect(applyIncidentUpdated(map, { incidentId: 'i1', status: 'open', entry })!.i1!.timeline).toHaveLength(1);
+    const close = {
+      id: 5,
+      at: '2026-11-21T11:00:00.000Z',
+      kind: 'closed',
+      actorId: 'p',
+      actorName: 'n',
+      note: '已处置',
+      data: {},
+    } as const;
+    const closed = applyIncidentUpdated(map, { incidentId: 'i1', status: 'closed', entry: close })!;
+    expect(closed.i1).toMatchObject({ status: 'closed', closedAt: close.at, result: '已处置' });
+    expect(activeIncidents(closed)).toEqual([]);
+    expect(applyIncidentUpdated(map, { incidentId: 'nope', status: 'open', entry })).toBeUndefined();
+  });
+
+  it('merges summaries: details kept, new ones marked missing, the selected one kept after it left the list', () => {
+    const held = sampleIncident();
+    const { next, missing } = mergeSummaries(
+      { i1: held, gone: sampleIncident({ id: 'gone' }) },
+      [
+        { ...held, status: 'acknowledged', alarms: undefined, timeline: undefined } as never,
+        { id: 'i3', status: 'open', title: 't', court: null, priority: 3, openedAt: 'x', closedAt: null, result: null },
+      ],
+      'gone',
+    );
+    expect(next.i1).toMatchObject({ status: 'acknowledged', alarms: held.alarms, timeline: held.timeline });
+    expect(next.i3!.alarms).toEqual([]);
+    expect(missing).toEqual(['i3']);
+    expect(Object.keys(next).sort()).toEqual(['gone', 'i1', 'i3']);
+  });
+});
