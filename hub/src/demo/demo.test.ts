@@ -96,6 +96,12 @@ describe('demo dataset', () => {
     const audit = hub.context.audit.list({ limit: 1000 });
     expect(audit.filter((e) => e.action === 'cases.import')).toHaveLength(3);
     expect(audit.length).toBeLessThan(100);
+
+    const status = (await hub.call('GET', '/api/v1/demo/status', undefined, officer)).body.steps;
+    expect(status.map((s: any) => s.step)).toEqual(['organisation', 'workspace', 'cases', 'supervision', 'complete']);
+    const basemap = (await hub.call('GET', '/api/v1/demo/districts', undefined, officer)).body;
+    expect(basemap.features.map((f: any) => f.properties.code)).toContain('110105');
+    expect(basemap.features).toHaveLength(16);
   });
 
   it('draws cases with node histories: mostly closed when old, some overdue, amounts heavy-tailed', async () => {
