@@ -44,6 +44,11 @@ function blockingNodes(closure: ClosureType, incoming: NodeWrite[], stored: Node
 
 /** Follow-up nodes: the next occurrence of done recurring nodes; the 终本 re-check on a 终本 closure. */
 function followUps(c: ValidCase, incoming: NodeWrite[], stored: NodeRow[], catalog: Map<string, NodeType>): NodeWrite[] {
+  // Most cases have neither: skip the bookkeeping (bulk imports write millions of nodes).
+  const repeats =
+    incoming.some((n) => n.type.rule.repeat && n.doneAt !== null) ||
+    stored.some((n) => n.done_at !== null && catalog.get(n.type)?.rule.repeat);
+  if (!repeats && c.closureType !== 'terminated_current') return [];
   const known = new Set([...stored.map((n) => nodeKey(n.type, n.cycle)), ...incoming.map((n) => nodeKey(n.type.code, n.cycle))]);
   const extra: NodeWrite[] = [];
   const all: { type: NodeType | undefined; cycle: number; startedAt: number; doneAt: number | null }[] = [

@@ -12,6 +12,7 @@ import { catalogOf } from '../catalog/repository.js';
 import { computeDue, parseDateInput } from '../deadlines/calendar.js';
 import { StatsDelta } from '../stats/aggregates.js';
 import { CaseWriter, type ValidCase } from './case-writer.js';
+import { fastCase } from './fast-check.js';
 import { nodeWriterOf } from './store.js';
 import type { NodeWrite } from './store.js';
 
@@ -38,7 +39,8 @@ function checkNodes(input: CaseImport, catalog: Map<string, NodeType>, now: numb
 }
 
 function checkRecord(raw: unknown, courts: Set<string>, scope: string | null, catalog: Map<string, NodeType>, now: number): Check {
-  const parsed = caseImportSchema.safeParse(raw);
+  const fast = fastCase(raw);
+  const parsed = fast ? ({ success: true, data: fast } as const) : caseImportSchema.safeParse(raw);
   if (!parsed.success) {
     const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys');
     if (unknown) return reject('unknown_field', `${unknown.path.join('.') || '(record)'}: ${unknown.keys.join(', ')}`);
