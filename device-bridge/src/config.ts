@@ -39,6 +39,8 @@ export const bridgeConfigSchema = z
     /** Ask a newly registered device for DeviceInfo and Catalog. */
     queryOnRegister: z.boolean().default(true),
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+    /** How long a device stream nobody watches stays up, s. */
+    streamIdleS: z.number().int().min(0).max(3600).default(30),
     /** PTZ cameras (VISCA, Pelco-D), audio processors and matrix switchers on serial ports. */
     serialDevices: z.array(serialDeviceConfigSchema).max(256).default([]),
     rtpMinPort: portSchema.default(30000),

@@ -7,6 +7,9 @@ import { registerControlRoutes } from './control/routes.js';
 import { createGbServer } from './gb28181/server.js';
 import { HubSink } from './hub/hub-sink.js';
 import { SerialDevices } from './serial/serial-devices.js';
+import { RtpPortPool } from './streams/port-pool.js';
+import { SfuIngestClient } from './streams/sfu-client.js';
+import { StreamManager } from './streams/stream-manager.js';
 
 await runService({
   name: ServiceName.Bridge,
@@ -28,6 +31,18 @@ await runService({
     serial.start();
     disposables.add('serial', () => serial.close());
 
+    const streams = new StreamManager({
+      invites: gb.invites,
+      ports: new RtpPortPool(settings.sipHost, settings.rtpMinPort, settings.rtpMaxPort),
+      sfu: new SfuIngestClient(settings.sfuUrl, authorization),
+      sink,
+      logger: logger.child({ module: 'streams' }),
+      mediaHost: settings.sipPublicHost || settings.sipHost,
+      sipDomain: settings.sipDomain,
+      idleMs: settings.streamIdleS * 1000,
+    });
+    disposables.add('streams', () => streams.close());
+
     const app = createHttpServer({
       service: ServiceName.Bridge,
       version: PRODUCT_VERSION,
@@ -40,7 +55,7 @@ await runService({
         hub: sink.stats(),
       }),
     });
-    registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial }));
+    registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial, streams }));
     disposables.add('http', () => app.close());
     await app.listen({ host: settings.host, port: settings.port });
     return {

@@ -5,6 +5,7 @@ import type { GbCommander } from '../gb28181/commander.js';
 import { ptzCmdFor } from '../gb28181/ptz.js';
 import type { DeviceRegistry } from '../gb28181/registry.js';
 import type { SerialDevices } from '../serial/serial-devices.js';
+import type { StreamManager } from '../streams/stream-manager.js';
 import type { CommandHandlers } from './routes.js';
 
 export interface DeviceHandlerDeps {
@@ -12,11 +13,12 @@ export interface DeviceHandlerDeps {
   registry: DeviceRegistry;
   commander: GbCommander;
   serial: SerialDevices;
+  streams: StreamManager;
 }
 
 const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
 
-export function deviceHandlers({ credentials, registry, commander, serial }: DeviceHandlerDeps): CommandHandlers {
+export function deviceHandlers({ credentials, registry, commander, serial, streams }: DeviceHandlerDeps): CommandHandlers {
   const describe = (deviceId: string): BridgeDevice => {
     const provisioned = credentials.get(deviceId);
     const live = registry.describe(deviceId);
@@ -45,5 +47,7 @@ export function deviceHandlers({ credentials, registry, commander, serial }: Dev
       return {};
     },
     serialCommand: ({ deviceId }, body) => serial.command(deviceId, body),
+    startStream: (_params, body) => streams.start(body),
+    leaveStream: ({ streamId, viewerId }) => streams.leave(streamId, viewerId),
   };
 }

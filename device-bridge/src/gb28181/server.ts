@@ -9,6 +9,7 @@ import { createMessageHandler, type MessageStats } from './message-handler.js';
 import { FailureRateLimiter } from './rate-limit.js';
 import { createRegistrar } from './registrar.js';
 import { DeviceRegistry } from './registry.js';
+import { InviteClient } from './invite.js';
 
 export interface GbSettings {
   sipId: string;
@@ -34,6 +35,7 @@ export interface GbServer {
   registry: DeviceRegistry;
   credentials: CredentialStore;
   commander: GbCommander;
+  invites: InviteClient;
   stats: MessageStats;
   close(): void;
 }
@@ -89,6 +91,9 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
   handlers.MESSAGE = messages.handle;
   handlers.NOTIFY = messages.handle;
   handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
+  const invites = new InviteClient(sip, registry, settings.sipId, settings.sipDomain, log);
+  handlers.BYE = (request) => invites.handleBye(request);
+  handlers.ACK = () => undefined;
   const catalogTimer = setInterval(() => {
     for (const catalog of catalogs.expire()) sink.publish(makeEvent('device.catalog', { ...catalog, complete: false }));
   }, 2000);
@@ -101,6 +106,7 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     registry,
     credentials,
     commander,
+    invites,
     stats: messages.stats,
     close: () => {
       clearInterval(catalogTimer);

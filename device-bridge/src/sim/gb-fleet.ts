@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import iconv from 'iconv-lite';
+import type { PsVideoSource } from './ps-video-source.js';
 import { answer, header, parseSipText, type SipText } from './sip-text.js';
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
@@ -32,6 +33,8 @@ export interface FleetOptions {
   answerQueries?: boolean;
   /** Use qop=auth in the Authorization when the challenge offers it. */
   useQop?: boolean;
+  /** Video a device sends when INVITEd (one source per INVITE); absent: INVITEs are refused with 488. */
+  video?: () => PsVideoSource;
 }
 
 interface Pending {
@@ -58,6 +61,8 @@ export class GbFleet {
   /** Requests from the bridge already handled (Call-ID/CSeq): a retransmission is answered 200 again, not acted on twice. */
   private readonly handled = new Set<string>();
   private readonly retransmit: NodeJS.Timeout;
+  /** Media sessions by Call-ID. */
+  readonly sessions = new Map<string, { source: PsVideoSource; host: string; port: number; ssrc: number; started: boolean }>();
   /** The last WWW-Authenticate the bridge sent. */
   lastChallenge = '';
   private cseq = 1;
@@ -219,12 +224,47 @@ export class GbFleet {
     const message = parseSipText(data.toString('latin1'));
     if (!message) return;
     if (message.status !== undefined) return this.onResponse(message);
+    if (message.method === 'ACK') return this.onAck(message);
+    if (message.method === 'INVITE') return this.onInvite(socket, message);
     socket.send(answer(message, 200, 'OK', 'sim'), this.options.bridgePort, this.options.bridgeHost);
+    if (message.method === 'BYE') return this.endSession(header(message, 'call-id') ?? '');
     const key = `${header(message, 'call-id') ?? ''}/${header(message, 'cseq') ?? ''}`;
     if (this.handled.has(key)) return;
     this.handled.add(key);
     if (this.handled.size > 50_000) this.handled.clear();
     if (message.method === 'MESSAGE') this.onBridgeMessage(message);
+  }
+
+  private onInvite(socket: Socket, message: SipText): void {
+    const callId = header(message, 'call-id') ?? '';
+    const host = /c=IN IP4 ([0-9.]+)/.exec(message.body)?.[1];
+    const port = Number(/m=video (\d+)/.exec(message.body)?.[1] ?? 0);
+    const ssrcText = /y=(\d+)/.exec(message.body)?.[1] ?? '0';
+    if (!this.options.video || !host || !port) {
+      socket.send(answer(message, 488, 'Not Acceptable Here', 'sim'), this.options.bridgePort, this.options.bridgeHost);
+      return;
+    }
+    if (!this.sessions.has(callId))
+      this.sessions.set(callId, { source: this.options.video(), host, port, ssrc: Number(ssrcText), started: false });
+    const channel = /^INVITE sip:(\d+)@/.exec(message.firstLine)?.[1] ?? '';
+    const sdp = `v=0\r\no=${channel} 0 0 IN IP4 ${this.options.bindHost}\r\ns=Play\r\nc=IN IP4 ${this.options.bindHost}\r\nt=0 0\r\nm=video 15060 RTP/AVP 96\r\na=sendonly\r\na=rtpmap:96 PS/90000\r\ny=${ssrcText}\r\n`;
+    const ok = answer(message, 200, 'OK', 'sim').replace(
+      'Content-Length: 0\r\n\r\n',
+      `Contact: <sip:${channel}@${this.options.bindHost}:${socket.address().port}>\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`,
+    );
+    socket.send(ok, this.options.bridgePort, this.options.bridgeHost);
+  }
+
+  private onAck(message: SipText): void {
+    const session = this.sessions.get(header(message, 'call-id') ?? '');
+    if (!session || session.started) return;
+    session.started = true;
+    session.source.start(session.host, session.port, session.ssrc, this.options.bindHost);
+  }
+
+  private endSession(callId: string): void {
+    this.sessions.get(callId)?.source.stop();
+    this.sessions.delete(callId);
   }
 
   private onResponse(message: SipText): void {
@@ -282,6 +322,7 @@ export class GbFleet {
 
   async close(): Promise<void> {
     clearInterval(this.retransmit);
+    for (const callId of [...this.sessions.keys()]) this.endSession(callId);
     await Promise.all(this.sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }

@@ -73,6 +73,8 @@ export const startStreamSchema = z
 export const streamInfoSchema = z.object({
   streamId: z.string(),
   state: z.enum(['starting', 'live', 'stopped', 'failed']),
+  /** SFU room to join (with a hub-issued token) to watch it. */
+  room: z.string().optional(),
   /** SFU producer ids, once live. */
   videoProducerId: z.string().optional(),
   audioProducerId: z.string().optional(),

@@ -1,0 +1,82 @@
+/**
+ * One device video stream: MPEG-PS over RTP arrives on our UDP port, is unpacked to
+ * H.264 access units and sent, repacketised per RFC 6184, to the SFU's ingest producer.
+ * Packets of another SSRC than the one agreed (or first seen) are dropped.
+ */
+import type { Socket } from 'node:dgram';
+import type { Logger } from '@cc/runtime';
+import { H264Packetizer } from '../media/h264-packetizer.js';
+import { PsDemuxer } from '../media/ps-demux.js';
+import { parseRtp } from '../media/rtp.js';
+
+export interface StreamTarget {
+  ip: string;
+  port: number;
+  ssrc: number;
+  payloadType: number;
+}
+
+export interface DeviceStreamStats {
+  packetsIn: number;
+  foreignSsrc: number;
+  framesOut: number;
+  packetsOut: number;
+  nonH264: number;
+}
+
+export class DeviceStream {
+  readonly stats: DeviceStreamStats = { packetsIn: 0, foreignSsrc: 0, framesOut: 0, packetsOut: 0, nonH264: 0 };
+  private readonly demuxer = new PsDemuxer();
+  private readonly packetizer: H264Packetizer;
+  private expectedSsrc: number | undefined;
+  private firstFrame = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly port: number,
+    private readonly target: StreamTarget,
+    private readonly logger: Logger,
+    private readonly onFirstFrame: () => void,
+  ) {
+    this.packetizer = new H264Packetizer(target.ssrc, target.payloadType);
+    socket.on('message', (message) => this.receive(message));
+    socket.on('error', (error) => logger.warn({ err: error }, 'media socket error'));
+  }
+
+  /** Adopt the SSRC from the device's answer (devices may change it). */
+  expectSsrc(ssrc: number | undefined): void {
+    this.expectedSsrc = ssrc;
+  }
+
+  private receive(message: Buffer): void {
+    const packet = parseRtp(message);
+    if (!packet) return;
+    this.stats.packetsIn += 1;
+    if (this.expectedSsrc === undefined) this.expectedSsrc = packet.ssrc;
+    if (packet.ssrc !== this.expectedSsrc) {
+      this.stats.foreignSsrc += 1;
+      return;
+    }
+    for (const frame of this.demuxer.push(packet)) {
+      if (frame.kind !== 'video') continue;
+      if (frame.codec !== 'H264') {
+        if (this.stats.nonH264++ === 0)
+          this.logger.warn({ codec: frame.codec }, 'device sends video the SFU cannot take (needs transcoding)');
+        continue;
+      }
+      for (const out of this.packetizer.packetize(frame.data, frame.timestamp)) {
+        this.socket.send(out, this.target.port, this.target.ip);
+        this.stats.packetsOut += 1;
+      }
+      this.stats.framesOut += 1;
+      if (!this.firstFrame) {
+        this.firstFrame = true;
+        this.onFirstFrame();
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
