@@ -4,6 +4,7 @@
  * remaining steps next time (case import is idempotent by case number). Same seed → same data;
  * times are relative to the day the demo is loaded.
  */
+import type { Logger } from '@cc/runtime';
 import type { Actor } from '../audit/audit-log.js';
 import type { HubContext, Migration } from '../app/module.js';
 import { hashPassword } from '../auth/password.js';
@@ -12,7 +13,7 @@ import type { Db } from '../store/database.js';
 import { activateOnWall } from '../walls/activation.js';
 import { caseGenerator } from './cases.js';
 import { issueDemoSupervision } from './supervision.js';
-import { insertCourts, insertPeople, insertUnits, readDemoCourts, type DemoPerson, type DemoUnit } from './organisation.js';
+import { insertCourts, insertPeople, insertUnits, readDemoCourts, type DemoCourt, type DemoPerson, type DemoUnit } from './organisation.js';
 import { SeededRandom } from './random.js';
 import { DEMO_DAILY_SCENE, DEMO_WALL_ID, insertDuty, insertWall } from './workspace.js';
 
@@ -63,93 +64,109 @@ export async function loadDemoIfEmpty(ctx: HubContext, options: Partial<DemoOpti
   return loadDemo(ctx, { ...DEFAULTS, ...options });
 }
 
-async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
-  const { db } = ctx;
-  const logger = ctx.logger.child({ module: 'demo' });
-  const started = performance.now();
-  const now = ctx.now();
-  // Separate streams per part, so changing one part's volume leaves the others identical.
-  const random = (part: string): SeededRandom => new SeededRandom(`${o.seed}/${part}`);
-  const demoCourts = readDemoCourts();
-  logger.info({ courts: demoCourts.length, cases: o.cases }, 'demo data: loading into the empty store');
+interface Run {
+  ctx: HubContext;
+  o: DemoOptions;
+  logger: Logger;
+  now: number;
+  started: number;
+  courts: DemoCourt[];
+  random(part: string): SeededRandom;
+}
 
-  // Organisation is regenerated in memory on resume (same seed → same ids) but written once.
-  const orgRandom = random('organisation');
-  const hash = done(db, 'organisation') ? '' : hashPassword(DEMO_PASSWORD);
-  let people: DemoPerson[] = [];
-  let units: DemoUnit[] = [];
-  const organisation = (): { value: null; target: string; after: unknown } => {
-    insertCourts(db, orgRandom, demoCourts);
-    people = insertPeople(db, orgRandom, demoCourts, hash);
-    units = insertUnits(db, orgRandom, demoCourts, people, now);
-    const after = { courts: demoCourts.length, people: people.length, units: units.length };
-    markDone(db, 'organisation', after);
-    return { value: null, target: 'demo:organisation', after };
-  };
-  if (!done(db, 'organisation')) ctx.mutate(DEMO_ACTOR, 'demo.organisation', organisation);
-  else {
-    people = db.prepare("SELECT id, username, name, role, court_code AS court FROM people WHERE id LIKE 'demo-%'").all() as DemoPerson[];
-    units = db.prepare("SELECT id, court_code AS court, kind FROM field_units WHERE id LIKE 'unit-%'").all() as DemoUnit[];
-  }
-  logger.info({ courts: demoCourts.length, people: people.length, units: units.length }, 'demo data: organisation');
-
-  if (!done(db, 'workspace')) {
-    ctx.mutate(DEMO_ACTOR, 'demo.workspace', () => {
-      const devices = new Map(
-        (db.prepare("SELECT id, devices FROM field_units WHERE id LIKE 'unit-%'").all() as { id: string; devices: string }[]).map((u) => [
-          u.id,
-          JSON.parse(u.devices) as string[],
-        ]),
-      );
-      const after = {
-        ...insertDuty(db, random('duty'), demoCourts, people, now),
-        ...insertWall(db, units, (id) => devices.get(id) ?? [], now),
-      };
-      markDone(db, 'workspace', after);
-      return { value: null, target: 'demo:workspace', after };
-    });
-    activateOnWall(ctx, DEMO_ACTOR, DEMO_WALL_ID, { kind: 'scene', id: DEMO_DAILY_SCENE });
-  }
-
-  const totals = { cases: 0, nodes: 0, rejected: 0 };
-  if (!done(db, 'cases')) {
-    const handlers = new Map<string, string[]>();
-    for (const p of people) if (/-f\d+$/.test(p.username)) handlers.set(p.court, [...(handlers.get(p.court) ?? []), p.name]);
-    const generator = caseGenerator(random('cases'), demoCourts, handlers, o.cases, now);
-    for (let batch = generator.next(o.batchSize); batch.length > 0; batch = generator.next(o.batchSize)) {
-      const report = importCases(ctx, DEMO_ACTOR, batch);
-      totals.cases += report.accepted;
-      totals.nodes += report.nodes;
-      totals.rejected += report.rejected.length;
-      if (report.rejected.length > 0) logger.warn({ first: report.rejected[0] }, 'demo data: rejected case records');
-      logger.info(
-        { cases: totals.cases, of: o.cases, nodes: totals.nodes, ms: Math.round(performance.now() - started) },
-        'demo data: cases',
-      );
-      // Let the event loop breathe between batches (signals, health probes).
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    ctx.mutate(DEMO_ACTOR, 'demo.cases', () => {
-      markDone(db, 'cases', totals);
-      return { value: null, target: 'demo:cases', after: totals };
-    });
-  }
-  if (!done(db, 'supervision')) {
-    const orders = await issueDemoSupervision(ctx, random('supervision'), DEMO_PASSWORD, o.supervisionOrders);
-    ctx.mutate(DEMO_ACTOR, 'demo.supervision', () => {
-      markDone(db, 'supervision', orders);
-      return { value: null, target: 'demo:supervision', after: orders };
-    });
-    logger.info(orders, 'demo data: 督办 orders in flight');
-  }
-  ctx.mutate(DEMO_ACTOR, 'demo.complete', () => {
-    markDone(db, 'complete', { seed: o.seed });
-    return { value: null, target: 'demo:complete', after: { seed: o.seed } };
+/** Runs one bookkeeping-recorded step in a mutation (one audit entry summarising it). */
+function step(run: Run, name: string, work: () => unknown): void {
+  run.ctx.mutate(DEMO_ACTOR, `demo.${name}`, ({ db }) => {
+    const after = work();
+    markDone(db, name, after);
+    return { value: null, target: `demo:${name}`, after };
   });
-  const ms = Math.round(performance.now() - started);
-  logger.info(
+}
+
+/** Courts, people, units: written once; on resume read back (same seed → same ids). */
+function organisation(run: Run): { people: DemoPerson[]; units: DemoUnit[] } {
+  const { db } = run.ctx;
+  if (done(db, 'organisation')) {
+    return {
+      people: db.prepare("SELECT id, username, name, role, court_code AS court FROM people WHERE id LIKE 'demo-%'").all() as DemoPerson[],
+      units: db.prepare("SELECT id, court_code AS court, kind FROM field_units WHERE id LIKE 'unit-%'").all() as DemoUnit[],
+    };
+  }
+  const r = run.random('organisation');
+  // One slow hash for every demo account.
+  const hash = hashPassword(DEMO_PASSWORD);
+  let result: { people: DemoPerson[]; units: DemoUnit[] } = { people: [], units: [] };
+  step(run, 'organisation', () => {
+    insertCourts(db, r, run.courts);
+    const people = insertPeople(db, r, run.courts, hash);
+    result = { people, units: insertUnits(db, r, run.courts, people, run.now) };
+    return { courts: run.courts.length, people: people.length, units: result.units.length };
+  });
+  return result;
+}
+
+function workspace(run: Run, people: DemoPerson[], units: DemoUnit[]): void {
+  const { db } = run.ctx;
+  if (done(db, 'workspace')) return;
+  step(run, 'workspace', () => {
+    const rows = db.prepare("SELECT id, devices FROM field_units WHERE id LIKE 'unit-%'").all() as { id: string; devices: string }[];
+    const devices = new Map(rows.map((u) => [u.id, JSON.parse(u.devices) as string[]]));
+    return {
+      ...insertDuty(db, run.random('duty'), run.courts, people, run.now),
+      ...insertWall(db, units, (id) => devices.get(id) ?? [], run.now),
+    };
+  });
+  activateOnWall(run.ctx, DEMO_ACTOR, DEMO_WALL_ID, { kind: 'scene', id: DEMO_DAILY_SCENE });
+}
+
+/** Cases in batches through importCases (idempotent by case number, so a resumed load re-imports safely). */
+async function cases(run: Run, people: DemoPerson[]): Promise<{ cases: number; nodes: number; rejected: number }> {
+  const totals = { cases: 0, nodes: 0, rejected: 0 };
+  if (done(run.ctx.db, 'cases')) return totals;
+  const handlers = new Map<string, string[]>();
+  for (const p of people) if (/-f\d+$/.test(p.username)) handlers.set(p.court, [...(handlers.get(p.court) ?? []), p.name]);
+  const generator = caseGenerator(run.random('cases'), run.courts, handlers, run.o.cases, run.now);
+  for (let batch = generator.next(run.o.batchSize); batch.length > 0; batch = generator.next(run.o.batchSize)) {
+    const report = importCases(run.ctx, DEMO_ACTOR, batch);
+    totals.cases += report.accepted;
+    totals.nodes += report.nodes;
+    totals.rejected += report.rejected.length;
+    if (report.rejected.length > 0) run.logger.warn({ first: report.rejected[0] }, 'demo data: rejected case records');
+    const ms = Math.round(performance.now() - run.started);
+    run.logger.info({ cases: totals.cases, of: run.o.cases, nodes: totals.nodes, ms }, 'demo data: cases');
+    // Let the event loop breathe between batches (signals, health probes).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  step(run, 'cases', () => totals);
+  return totals;
+}
+
+async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
+  const run: Run = {
+    ctx,
+    o,
+    logger: ctx.logger.child({ module: 'demo' }),
+    now: ctx.now(),
+    started: performance.now(),
+    courts: readDemoCourts(),
+    // Separate streams per part, so changing one part's volume leaves the others identical.
+    random: (part) => new SeededRandom(`${o.seed}/${part}`),
+  };
+  run.logger.info({ courts: run.courts.length, cases: o.cases }, 'demo data: loading into the empty store');
+  const { people, units } = organisation(run);
+  run.logger.info({ courts: run.courts.length, people: people.length, units: units.length }, 'demo data: organisation');
+  workspace(run, people, units);
+  const totals = await cases(run, people);
+  if (!done(ctx.db, 'supervision')) {
+    const orders = await issueDemoSupervision(ctx, run.random('supervision'), DEMO_PASSWORD, o.supervisionOrders);
+    step(run, 'supervision', () => orders);
+    run.logger.info(orders, 'demo data: 督办 orders in flight');
+  }
+  step(run, 'complete', () => ({ seed: o.seed }));
+  const ms = Math.round(performance.now() - run.started);
+  run.logger.info(
     { ms, ...totals },
     `demo data: loaded in ${(ms / 1000).toFixed(1)} s (password of every demo account: see README → Demo data)`,
   );
-  return { loaded: true, courts: demoCourts.length, people: people.length, units: units.length, ...totals, ms };
+  return { loaded: true, courts: run.courts.length, people: people.length, units: units.length, ...totals, ms };
 }
