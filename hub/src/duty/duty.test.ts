@@ -170,6 +170,8 @@ describe('duty', () => {
     expect(closed.body.closedAt).toBe('2026-11-21T08:02:30.000Z');
     expect(closed.body.posts.map((p: any) => p.status)).toEqual(['answered', 'late', 'absent']);
     expect((await hub.call('POST', `/api/v1/duty/roll-calls/${id}/close`, undefined, w.officerB)).body.error.code).toBe('out_of_order');
+    expect((await hub.call('GET', '/api/v1/duty/roll-calls/nope', undefined, w.officerB)).status).toBe(404);
+    expect((await hub.call('GET', '/api/v1/duty/roll-calls', undefined, w.dcUser)).body.rollCalls.map((c: any) => c.id)).toEqual([id]);
     const closeEntry = hub.context.audit.list({ target: `duty_roll_call:${id}`, limit: 10 }).at(-1);
     expect(closeEntry).toMatchObject({ action: 'duty.roll_call.close', actor: { id: 'system' } });
   });

@@ -75,7 +75,9 @@ export function registerRollCallRoutes(ctx: HubContext): void {
   });
   app.get(`${API_PREFIX}/duty/roll-calls/:id`, { preHandler: auth.require() }, async (request) => {
     const id = (request.params as { id: string }).id;
-    return getRollCall(db, id) ?? Promise.reject(notFound('rollCall', id));
+    const call = getRollCall(db, id);
+    if (!call) throw notFound('rollCall', id);
+    return call;
   });
   app.post(`${API_PREFIX}/duty/roll-calls`, { preHandler: commanders }, async (request, reply) => {
     const input = parse(postRollCallCreateSchema, request.body);
