@@ -5,12 +5,11 @@
 // and alarms fire at random. A stub hub in this process checks auth + schemas and
 // timestamps arrivals. Measures the bridge's CPU (% of one core) and RSS in steady
 // state, keepalive round trips, alarm → hub latency, and offline flaps.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GbFleet } from '../device-bridge/dist/sim/gb-fleet.js';
-import { startHubStub } from '../device-bridge/dist/sim/hub-stub.js';
 import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,21 +34,27 @@ const devices = Array.from({ length: DEVICES }, (_, i) => ({ deviceId: `34020000
 const devicesFile = join(dataDir, 'devices.json');
 writeFileSync(devicesFile, JSON.stringify({ devices: devices.map((d) => ({ deviceId: d.deviceId, password: d.password, name: d.name })) }));
 
-const hub = await startHubStub(dataDir);
+const hub = fork(join(root, 'bench/bridge/hub-stub.mjs'), [dataDir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const hubUrl = await new Promise((resolve) => hub.on('message', (m) => m.type === 'ready' && resolve(m.url)));
+const now = () => performance.timeOrigin + performance.now();
 const alarmSent = new Map();
 const alarmLatency = [];
+const offlineReasons = {};
 let steady = false;
 let flaps = 0;
-hub.onEvent = (event, receivedAt) => {
-  if (event.type === 'alarm') {
-    const key = event.description ?? '';
-    const sentAt = alarmSent.get(key);
+let hubRefused = 0;
+hub.on('message', (m) => {
+  if (m.type === 'alarm') {
+    const sentAt = alarmSent.get(m.description);
     if (sentAt !== undefined) {
-      alarmLatency.push(receivedAt - sentAt);
-      alarmSent.delete(key);
+      alarmLatency.push(m.at - sentAt);
+      alarmSent.delete(m.description);
     }
-  } else if (event.type === 'device.offline') flaps += 1;
-};
+  } else if (m.type === 'offline') {
+    flaps += 1;
+    offlineReasons[m.reason] = (offlineReasons[m.reason] ?? 0) + 1;
+  } else if (m.type === 'stats') hubRefused = m.refused;
+});
 
 const bridge = spawn(process.execPath, [join(root, 'device-bridge/dist/main.js')], {
   env: {
@@ -58,12 +63,15 @@ const bridge = spawn(process.execPath, [join(root, 'device-bridge/dist/main.js')
     CC_LOG_LEVEL: 'warn',
     CC_BRIDGE_PORT: String(CONTROL_PORT),
     CC_BRIDGE_SIP_PORT: String(SIP_PORT),
-    CC_BRIDGE_HUB_URL: hub.url,
+    CC_BRIDGE_HUB_URL: hubUrl,
     CC_BRIDGE_DEVICES_FILE: devicesFile,
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const stopBridge = () => bridge.exitCode === null && bridge.kill('SIGTERM');
+const stopBridge = () => {
+  if (bridge.exitCode === null) bridge.kill('SIGTERM');
+  if (hub.exitCode === null) hub.kill('SIGTERM');
+};
 process.on('exit', stopBridge);
 
 async function waitHealthy() {
@@ -119,7 +127,7 @@ const ticker = setInterval(() => {
   }
   if (steady && Math.random() < (ALARMS_PER_S * tickMs) / 1000) {
     const description = `bench-alarm-${alarmSeq++}`;
-    alarmSent.set(description, performance.now());
+    alarmSent.set(description, now());
     fleet.alarm(Math.floor(Math.random() * DEVICES), description, { longitude: 116.39, latitude: 39.91 });
     alarmsSent += 1;
   }
@@ -152,6 +160,7 @@ await new Promise((r) => setTimeout(r, 3000));
 steady = true;
 fleet.stats.keepaliveRttMs.length = 0;
 const cpuStart = cpuTicks(bridge.pid);
+const generatorCpuStart = process.cpuUsage();
 steadyStart = performance.now();
 const start = steadyStart;
 await new Promise((resolve) => setTimeout(resolve, STEADY_S * 1000));
@@ -159,12 +168,16 @@ clearInterval(ticker);
 progress('steady state (s)', STEADY_S, STEADY_S);
 const wallS = (performance.now() - start) / 1000;
 const cpuPct = ((cpuTicks(bridge.pid) - cpuStart) / 100 / wallS) * 100;
+const generatorCpu = process.cpuUsage(generatorCpuStart);
+const generatorCpuPct = ((generatorCpu.user + generatorCpu.system) / 1e6 / wallS) * 100;
+hub.send('stats');
 await new Promise((r) => setTimeout(r, 1500));
 const health = await (await fetch(`http://127.0.0.1:${CONTROL_PORT}/healthz`)).json();
 const rss = rssMb(bridge.pid);
+const flapsAtEnd = flaps;
+const reasonsAtEnd = { ...offlineReasons };
 stopBridge();
 await fleet.close();
-await hub.close();
 
 const keepRtt = fleet.stats.keepaliveRttMs;
 const result = {
@@ -188,9 +201,12 @@ const result = {
   alarm_p50_ms: round(percentile(alarmLatency, 50), 2),
   alarm_p99_ms: round(percentile(alarmLatency, 99), 2),
   alarm_answers: fleet.stats.alarmAnswers,
-  flaps,
+  flaps: flapsAtEnd - flapsWhileRegistering,
   flaps_while_registering: flapsWhileRegistering,
-  hub_refused: hub.refused,
+  hub_refused: hubRefused,
+  offline_reasons: reasonsAtEnd,
+  generator_cpu_pct: round(generatorCpuPct, 1),
+  load_avg_1m: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 1),
   hub_dropped: health.details.hub.dropped,
 };
 console.log(`
@@ -202,7 +218,8 @@ device bridge, ${DEVICES} GB/T 28181 devices over UDP (one bridge process)
   bridge RSS           ${result.rss_mb} MB (max ${result.rss_max_mb})
   keepalive RTT        p50 ${result.keepalive_p50_ms} ms, p99 ${result.keepalive_p99_ms} ms (${result.keepalives_answered} answered)
   alarm → hub          p50 ${result.alarm_p50_ms} ms, p99 ${result.alarm_p99_ms} ms (${result.alarms_received}/${result.alarms_sent}, ${result.alarm_answers} answered per the standard)
-  flaps (offline)      ${result.flaps}
+  flaps (offline)      ${result.flaps} in steady state, ${result.flaps_while_registering} while registering (${JSON.stringify(reasonsAtEnd)})
+  load generator CPU   ${result.generator_cpu_pct} % of one core; machine load average ${result.load_avg_1m}
 `);
 console.log(JSON.stringify(result));
 process.exit(0);
