@@ -224,6 +224,44 @@ describe('desktop console', () => {
     expect(raised.status).toBe(201);
     await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText(), { timeout: 10_000 }).toBe('3');
     await expect.poll(() => wall.locator('[data-latest]').innerText()).toContain('高院门前紧急求助');
+
+    // Cases: one open with an overdue node, one closed today with everything recovered.
+    const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString();
+    const imported = await call(
+      'POST',
+      '/api/v1/cases/import',
+      {
+        records: [
+          {
+            caseNo: '(2026)京0108执1号',
+            court: '110108',
+            kind: 'first',
+            filedAt: day(-40),
+            amountOwed: 100_000,
+            nodes: [{ type: 'handler_assignment', startedAt: day(-40) }],
+          },
+          {
+            caseNo: '(2026)京0108执2号',
+            court: '110108',
+            kind: 'first',
+            filedAt: day(-40),
+            amountOwed: 50_000,
+            amountRecovered: 50_000,
+            closedAt: day(0),
+            closureType: 'completed',
+          },
+        ],
+      },
+      officerToken,
+    );
+    expect(imported.body.rejected).toEqual([]);
+    const cases = wall.locator('[data-wall-cases]');
+    await expect.poll(() => cases.locator('[data-figure="overdue"] .v').innerText(), { timeout: 15_000 }).toBe('1');
+    expect(await cases.locator('[data-figure="closed"] .v').innerText()).toBe('1');
+    expect(await cases.locator('[data-figure="close-rate"] .v').innerText()).toBe('50.0%');
+    expect(await cases.locator('[data-figure="recovery-rate"] .v').innerText()).toBe('100.0%');
+    expect(await cases.locator('[data-overdue-ranking] li[data-court="110108"]').innerText()).toContain('海淀');
+
     await wall.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
     await wall.locator('[data-map][data-courts="2"][data-units="2"][data-alarms="3"]').waitFor();
     await wall.waitForTimeout(1000);

@@ -1,5 +1,5 @@
 /** The hub endpoints the console and wall use, typed with the protocol's inferred types. */
-import type { Alarm, Court, FieldUnit, Incident, IncidentAction, Principal, manualAlarmSchema, nodeCountsSchema } from '@cc/protocol';
+import type { Alarm, Court, FieldUnit, Incident, IncidentAction, Principal, manualAlarmSchema, StatsResponse } from '@cc/protocol';
 import type { z } from 'zod';
 import type { ApiClient } from './client';
 
@@ -17,8 +17,6 @@ export interface Device {
   lastSeen: string;
   position: { lat: number; lon: number; at: string | null } | null;
 }
-
-export type NodeCounts = z.infer<typeof nodeCountsSchema>;
 
 /** An incident as the list endpoint gives it: without its alarms and timeline. */
 export type IncidentSummary = Omit<Incident, 'alarms' | 'timeline'>;
@@ -38,7 +36,8 @@ export function hubApi(client: ApiClient) {
     incident: (id: string) => client.request<Incident>('GET', `api/v1/incidents/${encodeURIComponent(id)}`),
     act: (id: string, action: IncidentAction) =>
       client.request<Incident>('POST', `api/v1/incidents/${encodeURIComponent(id)}/actions`, action),
-    nodeCounts: () => client.request<NodeCounts>('GET', 'api/v1/nodes/counts'),
+    /** Wall figures since 1 January (China time) per court and in total. */
+    stats: () => client.request<StatsResponse>('GET', 'api/v1/stats'),
     raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
   };
 }

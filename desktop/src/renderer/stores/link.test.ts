@@ -33,12 +33,10 @@ describe('link store', () => {
     expect(link.state).toBe('online');
     expect(resyncs).toBe(1);
     const alarm = sampleAlarm();
-    sockets
-      .last()
-      .frame({
-        type: 'event',
-        event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
-      });
+    sockets.last().frame({
+      type: 'event',
+      event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
+    });
     // A payload that does not match its type's schema is dropped, not passed on half-formed.
     sockets
       .last()

@@ -1,5 +1,5 @@
-/** Pure figures for the wall's cases board: the overdue-nodes ranking by court. */
-import type { NodeCounts } from '../api/hub';
+/** Pure figures for the wall's cases board: rates as percentages and the overdue-nodes ranking by court. */
+import type { StatsResponse } from '@cc/protocol';
 
 export interface OverdueRank {
   court: string;
@@ -9,10 +9,15 @@ export interface OverdueRank {
 }
 
 /** Courts with overdue (then due-soon) nodes, most first; ties by court code. */
-export function overdueRanking(counts: NodeCounts['courts'], nameOf: (code: string) => string | undefined, limit = 10): OverdueRank[] {
-  return counts
-    .filter((c) => c.overdue > 0 || c.dueSoon > 0)
-    .map((c) => ({ court: c.court, name: nameOf(c.court) ?? c.court, overdue: c.overdue, dueSoon: c.dueSoon }))
+export function overdueRanking(courts: StatsResponse['courts'], limit = 10): OverdueRank[] {
+  return courts
+    .filter((c) => c.overdueNodes > 0 || c.dueSoonNodes > 0)
+    .map((c) => ({ court: c.court, name: c.name, overdue: c.overdueNodes, dueSoon: c.dueSoonNodes }))
     .sort((a, b) => b.overdue - a.overdue || b.dueSoon - a.dueSoon || a.court.localeCompare(b.court))
     .slice(0, limit);
+}
+
+/** A rate (0…1, or null when its denominator is 0) as "87.3%", or "—". */
+export function percent(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }

@@ -1,25 +1,57 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StatsFigures, StatsResponse } from '@cc/protocol';
 import { fakeFetch, socketFactory } from '../testing/fakes';
 import { linkDeps, useLinkStore } from './link';
 import { sessionDeps } from './session';
 import { memoryTokenStorage } from './session-storage';
 import { useStatsStore } from './stats';
-import { overdueRanking } from './stats-model';
+import { overdueRanking, percent } from './stats-model';
+
+const figures = (overrides: Partial<StatsFigures> = {}): StatsFigures => ({
+  received: 10,
+  carriedOver: 5,
+  closed: 6,
+  closedCompleted: 4,
+  closedTerminated: 2,
+  closeRate: 0.4,
+  completedRate: 0.6667,
+  terminatedRate: 0.3333,
+  amountOwed: 1000,
+  amountRecovered: 250,
+  recoveryRate: 0.25,
+  dishonest: 1,
+  consumptionBans: 1,
+  inquiries: 3,
+  dueSoonNodes: 0,
+  overdueNodes: 0,
+  supervisionOpen: 0,
+  supervisionEscalated: 0,
+  supervisionClosed: 0,
+  ...overrides,
+});
+
+const court = (code: string, name: string, overdueNodes: number, dueSoonNodes: number) => ({
+  ...figures({ overdueNodes, dueSoonNodes }),
+  court: code,
+  name,
+});
 
 describe('stats store', () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
 
-  it('loads node counts, refreshes once for a burst of node events, and says when the endpoint is missing', async () => {
+  it('loads the figures on the first hello, refreshes once for a burst of stats.changed, and says when they are missing', async () => {
     let overdue = 3;
-    let available = true;
-    const fake = fakeFetch((r) =>
-      r.path === '/api/v1/nodes/counts' && available
-        ? { status: 200, body: { courts: [{ court: '110108', dueSoon: 1, overdue }], at: 'x' } }
-        : undefined,
-    );
+    let up = true;
+    const answer = (): StatsResponse => ({
+      from: '2026-01-01',
+      to: '2026-11-21',
+      at: 'x',
+      total: figures({ overdueNodes: overdue }),
+      courts: [],
+    });
+    const fake = fakeFetch((r) => (r.path === '/api/v1/stats' && up ? { status: 200, body: answer() } : undefined));
     const sockets = socketFactory();
     sessionDeps.baseUrl = () => 'http://hub.test/';
     sessionDeps.storage = () => memoryTokenStorage('tok');
@@ -32,41 +64,40 @@ describe('stats store', () => {
     sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
     await vi.advanceTimersByTimeAsync(0);
     expect(stats.available).toBe(true);
-    expect(stats.nodeCounts).toEqual([{ court: '110108', dueSoon: 1, overdue: 3 }]);
+    expect(stats.figures?.total.overdueNodes).toBe(3);
 
     overdue = 5;
     for (let seq = 1; seq <= 4; seq += 1) {
-      const data = { nodeId: seq, caseNo: '(2026)京0108执1号', type: 'T', dueAt: 'x' };
-      sockets.last().frame({ type: 'event', event: { seq, at: 'x', type: 'node.overdue', court: '110108', data } });
+      sockets.last().frame({ type: 'event', event: { seq, at: 'x', type: 'stats.changed', court: null, data: { courts: ['110108'] } } });
     }
-    await vi.advanceTimersByTimeAsync(2100);
-    expect(fake.requests.filter((r) => r.path === '/api/v1/nodes/counts')).toHaveLength(2);
-    expect(stats.nodeCounts[0]?.overdue).toBe(5);
+    await vi.advanceTimersByTimeAsync(1600);
+    expect(fake.requests.filter((r) => r.path === '/api/v1/stats')).toHaveLength(2);
+    expect(stats.figures?.total.overdueNodes).toBe(5);
 
-    available = false;
+    up = false;
     await stats.load();
     expect(stats.available).toBe(false);
-    vi.useRealTimers();
   });
 });
 
-describe('overdueRanking', () => {
-  it('ranks courts by overdue then due-soon nodes, names them, and leaves out clean courts', () => {
-    const names: Record<string, string> = { A: '甲法院', B: '乙法院' };
-    const ranking = overdueRanking(
-      [
-        { court: 'A', overdue: 2, dueSoon: 9 },
-        { court: 'B', overdue: 7, dueSoon: 0 },
-        { court: 'C', overdue: 2, dueSoon: 10 },
-        { court: 'D', overdue: 0, dueSoon: 0 },
-      ],
-      (code) => names[code],
-    );
-    expect(ranking.map((r) => [r.name, r.overdue])).toEqual([
-      ['乙法院', 7],
-      ['C', 2],
-      ['甲法院', 2],
+describe('stats model', () => {
+  it('ranks courts by overdue then due-soon nodes and leaves out clean courts', () => {
+    const ranking = overdueRanking([
+      court('A', '甲法院', 2, 9),
+      court('B', '乙法院', 7, 0),
+      court('C', '丙法院', 2, 10),
+      court('D', '丁法院', 0, 0),
     ]);
-    expect(overdueRanking([{ court: 'A', overdue: 1, dueSoon: 0 }], () => undefined, 0)).toEqual([]);
+    expect(ranking.map((r) => [r.name, r.overdue, r.dueSoon])).toEqual([
+      ['乙法院', 7, 0],
+      ['丙法院', 2, 10],
+      ['甲法院', 2, 9],
+    ]);
+    expect(overdueRanking([court('A', '甲法院', 1, 0)], 0)).toEqual([]);
+  });
+
+  it('shows rates as percentages and a dash without a denominator', () => {
+    expect(percent(0.8734)).toBe('87.3%');
+    expect(percent(null)).toBe('—');
   });
 });

@@ -1,22 +1,24 @@
-/** Case figures for the wall (store `stats`): open-node counts per court, refreshed (debounced) when cases or nodes change. */
+/** Case figures for the wall (store `stats`): `/api/v1/stats`, refreshed (debounced) on `stats.changed` and resync. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { NodeCounts } from '../api/hub';
+import type { StatsResponse } from '@cc/protocol';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
 
-const REFRESH_DEBOUNCE_MS = 2000;
+const REFRESH_DEBOUNCE_MS = 1500;
 
 export const useStatsStore = defineStore('stats', () => {
   const session = useSessionStore();
   const link = useLinkStore();
-  const nodeCounts = ref<NodeCounts['courts']>([]);
+  const figures = ref<StatsResponse | null>(null);
+  /** False when the hub has no statistics (older hub) or refused them. */
   const available = ref(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   async function load(): Promise<void> {
     try {
-      nodeCounts.value = (await session.api.nodeCounts()).courts;
+      const answer = await session.api.stats();
+      figures.value = answer;
       available.value = true;
     } catch {
       available.value = false;
@@ -32,14 +34,7 @@ export const useStatsStore = defineStore('stats', () => {
   }
 
   function follow(): () => void {
-    const offs = [
-      link.on('node.overdue', scheduleLoad),
-      link.on('node.due_soon', scheduleLoad),
-      link.on('case.changed', scheduleLoad),
-      link.on('cases.imported', scheduleLoad),
-      link.on('stats.changed', scheduleLoad),
-      link.onResync(() => void load()),
-    ];
+    const offs = [link.on('stats.changed', scheduleLoad), link.onResync(() => void load())];
     return () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
@@ -47,5 +42,5 @@ export const useStatsStore = defineStore('stats', () => {
     };
   }
 
-  return { nodeCounts, available, load, follow };
+  return { figures, available, load, follow };
 });
