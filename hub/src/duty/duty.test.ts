@@ -171,7 +171,10 @@ describe('duty', () => {
     expect(closed.body.posts.map((p: any) => p.status)).toEqual(['answered', 'late', 'absent']);
     expect((await hub.call('POST', `/api/v1/duty/roll-calls/${id}/close`, undefined, w.officerB)).body.error.code).toBe('out_of_order');
     expect((await hub.call('GET', '/api/v1/duty/roll-calls/nope', undefined, w.officerB)).status).toBe(404);
-    expect((await hub.call('GET', '/api/v1/duty/roll-calls', undefined, w.dcUser)).body.rollCalls.map((c: any) => c.id)).toEqual([id]);
+    // A court user sees only its own post of the roll call.
+    const seen = (await hub.call('GET', '/api/v1/duty/roll-calls', undefined, w.dcUser)).body.rollCalls;
+    expect(seen.map((c: any) => [c.id, c.posts.map((p: any) => p.postId)])).toEqual([[id, [w.dcPost]]]);
+    expect((await hub.call('GET', `/api/v1/duty/roll-calls/${id}`, undefined, w.dcUser)).body.posts).toHaveLength(1);
     const closeEntry = hub.context.audit.list({ target: `duty_roll_call:${id}`, limit: 10 }).at(-1);
     expect(closeEntry).toMatchObject({ action: 'duty.roll_call.close', actor: { id: 'system' } });
   });

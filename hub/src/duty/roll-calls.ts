@@ -8,7 +8,7 @@ import { API_PREFIX, ErrorCode, ProtocolError, postRollCallAnswerSchema, postRol
 import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
-import { actorOf, principalOf } from '../auth/auth.js';
+import { actorOf, courtScope, principalOf } from '../auth/auth.js';
 import type { Db } from '../store/database.js';
 import * as repo from './repository.js';
 import { personOf, postFor } from './routes.js';
@@ -69,15 +69,24 @@ export function registerRollCallRoutes(ctx: HubContext): void {
   const { app, db, auth, mutate } = ctx;
   const commanders = auth.require('duty_officer', 'leader');
 
-  app.get(`${API_PREFIX}/duty/roll-calls`, { preHandler: auth.require() }, async () => {
+  /** A court user sees only its own court's posts of a roll call (and only roll calls that include one). */
+  const visible = (call: PostRollCall, court: string | null): PostRollCall | undefined => {
+    if (court === null) return call;
+    const mine = new Set(repo.listPosts(db, court).map((p) => p.id));
+    const posts = call.posts.filter((p) => mine.has(p.postId));
+    return posts.length > 0 ? { ...call, posts } : undefined;
+  };
+  app.get(`${API_PREFIX}/duty/roll-calls`, { preHandler: auth.require() }, async (request) => {
+    const court = courtScope(principalOf(request));
     const ids = db.prepare('SELECT id FROM duty_roll_calls ORDER BY started_at DESC LIMIT 100').all() as { id: string }[];
-    return { rollCalls: ids.map(({ id }) => getRollCall(db, id)!) };
+    return { rollCalls: ids.map(({ id }) => visible(getRollCall(db, id)!, court)).filter((c) => c !== undefined) };
   });
   app.get(`${API_PREFIX}/duty/roll-calls/:id`, { preHandler: auth.require() }, async (request) => {
     const id = (request.params as { id: string }).id;
     const call = getRollCall(db, id);
-    if (!call) throw notFound('rollCall', id);
-    return call;
+    const shown = call && visible(call, courtScope(principalOf(request)));
+    if (!shown) throw notFound('rollCall', id);
+    return shown;
   });
   app.post(`${API_PREFIX}/duty/roll-calls`, { preHandler: commanders }, async (request, reply) => {
     const input = parse(postRollCallCreateSchema, request.body);
