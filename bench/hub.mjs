@@ -7,7 +7,7 @@
 // Full run: 1 M cases / ~10 M nodes (several minutes). --quick: 50 k cases / ~0.5 M nodes.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import { DisposableStore, createLogger } from '@cc/runtime';
 import { createHub } from '../hub/dist/app/create-hub.js';
 import { hubConfigSchema } from '../hub/dist/config.js';
@@ -63,19 +63,25 @@ ctx.db.pragma('wal_checkpoint(TRUNCATE)');
 const dbFile = join(dataDir, 'hub.sqlite');
 const dbBytes = statSync(dbFile).size;
 
-// 2. Deadline engine: an idle tick, then 24 hourly steps with whatever falls due each hour.
+// 2. Deadline engine: idle ticks, then 72 hourly steps; every tick handles what fell due
+// (most due times are at China midnight, so three ticks carry nearly all transitions,
+// worked off in slices of the engine's batch size).
 const engine = deadlineEngineOf(ctx.db);
 const idle = [];
 for (let i = 0; i < 50; i++) idle.push(engine.tick().ms);
-const hourly = [];
+const busy = [];
 let transitions = 0;
-for (let h = 0; h < 24; h++) {
+for (let h = 0; h < 72; h++) {
   clock.now += HOUR;
-  const tick = engine.tick();
-  hourly.push(tick.ms);
-  transitions += Object.values(tick.handled).reduce((a, b) => a + b, 0);
+  for (;;) {
+    const tick = engine.tick();
+    const handled = Object.values(tick.handled).reduce((a, b) => a + b, 0);
+    if (handled === 0) break;
+    busy.push(tick.ms);
+    transitions += handled;
+  }
 }
-const tickMs = percentile(hourly, 50);
+const tickMs = busy.length > 0 ? Math.max(...busy) : percentile(idle, 50);
 
 // 3. Statistics: this year, all courts, by function and over HTTP.
 const range = period(clock.now, '2026-01-01', '2026-11-21');
@@ -102,39 +108,25 @@ for (let i = 0; i < 50; i++) {
   statsHttp.push(performance.now() - t0);
 }
 
-// 4. Fan-out: a committed mutation's event to 50 WebSocket clients.
-const sentAt = new Map();
-const latencies = [];
-let received = 0;
-const clients = await Promise.all(
-  Array.from(
-    { length: CLIENTS },
-    () =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${PORT}/api/v1/events?token=${token}`);
-        ws.on('message', (raw) => {
-          const frame = JSON.parse(raw.toString());
-          if (frame.type === 'hello') return resolve(ws);
-          if (frame.type !== 'event' || frame.event.type !== 'entity.changed') return;
-          latencies.push(performance.now() - sentAt.get(frame.event.data.id));
-          received++;
-        });
-        ws.on('error', reject);
-      }),
-  ),
-);
+// 4. Fan-out: a committed mutation's event to 50 WebSocket clients, which run in a worker
+// thread (as consoles run elsewhere) and time arrival against the send time in the event.
+const worker = new Worker(new URL('./hub/fanout-clients.mjs', import.meta.url), {
+  workerData: { url: `ws://127.0.0.1:${PORT}/api/v1/events?token=${token}`, clients: CLIENTS },
+});
+await new Promise((resolve) => worker.once('message', resolve));
 for (let i = 0; i < FANOUT_EVENTS; i++) {
-  const id = `bench-${i}`;
-  sentAt.set(id, performance.now());
+  const id = String(performance.timeOrigin + performance.now());
   ctx.mutate(SYSTEM_ACTOR, 'bench.event', ({ emit }) => {
     emit({ type: 'entity.changed', data: { entity: 'bench', id, action: 'updated' } });
-    return { value: undefined, target: `bench:${id}` };
+    return { value: undefined, target: 'bench' };
   });
   await new Promise((r) => setTimeout(r, 5));
   if (i % 50 === 49) progress('fan-out', i + 1, FANOUT_EVENTS);
 }
-for (let i = 0; i < 200 && received < FANOUT_EVENTS * CLIENTS; i++) await new Promise((r) => setTimeout(r, 10));
-for (const ws of clients) ws.terminate();
+worker.postMessage({ expect: FANOUT_EVENTS * CLIENTS });
+const { latencies } = await new Promise((resolve) => worker.once('message', resolve));
+const received = latencies.length;
+await worker.terminate();
 await disposables.close();
 
 const figures = {
@@ -146,9 +138,10 @@ const figures = {
   import_nodes_per_s: Math.round(importNodesPerS),
   import_cases_per_s: Math.round(importCasesPerS),
   deadline_tick_ms: round(tickMs, 3),
-  deadline_tick_max_ms: round(Math.max(...hourly), 3),
+  deadline_tick_p50_ms: round(percentile(busy, 50), 3),
   deadline_tick_idle_ms: round(percentile(idle, 50), 3),
-  deadline_transitions_24h: transitions,
+  deadline_ticks: busy.length,
+  deadline_transitions_72h: transitions,
   stats_query_ms: round(percentile(statsFn, 50), 3),
   stats_query_p99_ms: round(percentile(statsFn, 99), 3),
   stats_http_ms: round(percentile(statsHttp, 50), 3),
@@ -165,7 +158,7 @@ console.log(
   `  import        ${nodes.toLocaleString()} nodes in ${round(importMs / 1000, 1)} s → ${figures.import_nodes_per_s.toLocaleString()} nodes/s (${figures.import_cases_per_s.toLocaleString()} cases/s; target ≥ 200 000 nodes/s)`,
 );
 console.log(
-  `  deadline tick p50 ${figures.deadline_tick_ms} ms, max ${figures.deadline_tick_max_ms} ms over 24 hourly steps (${transitions} transitions); idle ${figures.deadline_tick_idle_ms} ms (target < 50 ms)`,
+  `  deadline tick worst ${figures.deadline_tick_ms} ms, p50 ${figures.deadline_tick_p50_ms} ms over ${busy.length} ticks carrying ${transitions} transitions in 72 h; idle tick ${figures.deadline_tick_idle_ms} ms (target < 50 ms)`,
 );
 console.log(
   `  statistics    p50 ${figures.stats_query_ms} ms, p99 ${figures.stats_query_p99_ms} ms; over HTTP p50 ${figures.stats_http_ms} ms (target < 50 ms)`,
