@@ -254,6 +254,21 @@ describe('GB/T 28181 SIP server with sipsak and simulated devices (stub hub)', (
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('validation_failed');
   });
 
+  it('searches the recordings of a device (RecordInfo answered in two parts with one SN)', async () => {
+    const response = await fetch(`${b.t.bridgeUrl}/api/v1/records/query`, {
+      method: 'POST',
+      headers: { authorization: auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: BODYCAM, channelId: BODYCAM, startTime: '2026-11-21T00:00:00', endTime: '2026-11-21T23:59:59' }),
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { complete: boolean; records: { startTime: string; endTime: string; fileSize: number }[] };
+    expect(answer.complete).toBe(true);
+    expect(answer.records).toEqual([
+      expect.objectContaining({ startTime: '2026-11-21T08:00:00', endTime: '2026-11-21T08:30:00', fileSize: 1048576 }),
+      expect.objectContaining({ startTime: '2026-11-21T09:00:00', endTime: '2026-11-21T09:45:00' }),
+    ]);
+  });
+
   it('unregisters on Expires: 0', async () => {
     clearInterval(heartbeat);
     expect(await fleet.register(0, 0)).toBe(true);

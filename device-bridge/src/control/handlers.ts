@@ -2,6 +2,7 @@
 import { ErrorCode, ProtocolError, type BridgeDevice } from '@cc/protocol';
 import type { CredentialStore } from '../gb28181/credentials.js';
 import type { GbCommander } from '../gb28181/commander.js';
+import type { RecordQueries } from '../gb28181/records.js';
 import { ptzCmdFor } from '../gb28181/ptz.js';
 import type { DeviceRegistry } from '../gb28181/registry.js';
 import type { SerialDevices } from '../serial/serial-devices.js';
@@ -14,11 +15,12 @@ export interface DeviceHandlerDeps {
   commander: GbCommander;
   serial: SerialDevices;
   streams: StreamManager;
+  records: RecordQueries;
 }
 
 const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
 
-export function deviceHandlers({ credentials, registry, commander, serial, streams }: DeviceHandlerDeps): CommandHandlers {
+export function deviceHandlers({ credentials, registry, commander, serial, streams, records }: DeviceHandlerDeps): CommandHandlers {
   const describe = (deviceId: string): BridgeDevice => {
     const provisioned = credentials.get(deviceId);
     const live = registry.describe(deviceId);
@@ -48,6 +50,7 @@ export function deviceHandlers({ credentials, registry, commander, serial, strea
     },
     serialCommand: ({ deviceId }, body) => serial.command(deviceId, body),
     startStream: (_params, body) => streams.start(body),
+    queryRecords: (_params, body) => records.query(body),
     leaveStream: ({ streamId, viewerId }) => streams.leave(streamId, viewerId),
   };
 }

@@ -10,6 +10,7 @@ import { FailureRateLimiter } from './rate-limit.js';
 import { createRegistrar } from './registrar.js';
 import { DeviceRegistry } from './registry.js';
 import { InviteClient } from './invite.js';
+import { RecordQueries } from './records.js';
 
 export interface GbSettings {
   sipId: string;
@@ -36,6 +37,7 @@ export interface GbServer {
   credentials: CredentialStore;
   commander: GbCommander;
   invites: InviteClient;
+  records: RecordQueries;
   stats: MessageStats;
   close(): void;
 }
@@ -87,7 +89,16 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     logger: log,
     onRegistered: queryNew,
   });
-  const messages = createMessageHandler({ sip, registry, sink, catalogs, commander, logger: log });
+  const records = new RecordQueries(commander);
+  const messages = createMessageHandler({
+    sip,
+    registry,
+    sink,
+    catalogs,
+    commander,
+    logger: log,
+    onRecordInfo: (_deviceId, message) => records.onAnswer(message),
+  });
   handlers.MESSAGE = messages.handle;
   handlers.NOTIFY = messages.handle;
   handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
@@ -107,9 +118,11 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     credentials,
     commander,
     invites,
+    records,
     stats: messages.stats,
     close: () => {
       clearInterval(catalogTimer);
+      records.close();
       registry.close();
       sip.close();
     },

@@ -293,6 +293,17 @@ export class GbFleet {
     if (cmd === 'Catalog') {
       const item = `<Item>\n<DeviceID>${device.deviceId}</DeviceID>\n<Name>${device.name ?? device.deviceId}</Name>\n<Manufacturer>cc-sim</Manufacturer>\n<ParentID>${device.deviceId}</ParentID>\n<Parental>0</Parental>\n<Status>ON</Status>\n</Item>\n`;
       this.message(index, response('Catalog', sn, device.deviceId, `<SumNum>1</SumNum>\n<DeviceList Num="1">\n${item}</DeviceList>\n`));
+    } else if (cmd === 'RecordInfo') {
+      // Two segments in two MESSAGEs with the same SN, as recorders answer.
+      const channel = /<DeviceID>(\d{20})<\/DeviceID>/.exec(xml)?.[1] ?? device.deviceId;
+      const day = /<StartTime>(\d{4}-\d{2}-\d{2})/.exec(xml)?.[1] ?? '2026-11-21';
+      for (const [from, to] of [
+        ['08:00:00', '08:30:00'],
+        ['09:00:00', '09:45:00'],
+      ]) {
+        const item = `<Item>\n<DeviceID>${channel}</DeviceID>\n<Name>${device.name ?? 'rec'}</Name>\n<StartTime>${day}T${from}</StartTime>\n<EndTime>${day}T${to}</EndTime>\n<Type>time</Type>\n<FileSize>1048576</FileSize>\n</Item>\n`;
+        this.message(index, response('RecordInfo', sn, channel, `<SumNum>2</SumNum>\n<RecordList Num="1">\n${item}</RecordList>\n`));
+      }
     } else if (cmd === 'DeviceInfo') {
       this.message(
         index,
