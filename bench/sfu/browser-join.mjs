@@ -66,7 +66,7 @@ export async function browserJoinTimes(samples, log) {
     const ws = `${url.replace('http', 'ws')}/ws`;
     const publisher = await page();
     await publisher.evaluate(
-      ([u, t]) => window.ccPeer.join(u, t).then(() => window.ccPeer.publishCamera(640, 360)),
+      ([u, t]) => globalThis.ccPeer.join(u, t).then(() => globalThis.ccPeer.publishCamera(640, 360)),
       [ws, token('publisher')],
     );
     const times = [];
@@ -75,9 +75,9 @@ export async function browserJoinTimes(samples, log) {
       const ms = await viewer.evaluate(
         async ([u, t]) => {
           const t0 = performance.now();
-          await window.ccPeer.join(u, t, { autoSubscribe: true });
+          await globalThis.ccPeer.join(u, t, { autoSubscribe: true });
           for (;;) {
-            const stats = await window.ccPeer.receiveStats();
+            const stats = await globalThis.ccPeer.receiveStats();
             if (stats.some((s) => s.kind === 'video' && s.framesDecoded > 0)) return performance.now() - t0;
             await new Promise((r) => setTimeout(r, 10));
           }
