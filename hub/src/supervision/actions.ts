@@ -1,0 +1,116 @@
+/** 督办 actions behind the routes: load (court-checked), issue, move along, list. */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, ProtocolError, supervisionCreateSchema, supervisionListQuerySchema, type SupervisionOrder } from '@cc/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { HubContext } from '../app/module.js';
+import { notFound, parse } from '../app/parse.js';
+import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/auth.js';
+import { parseDateInput } from '../deadlines/calendar.js';
+import { addHistory, historyOf, nextEscalation, toOrder, type OrderRow } from './store.js';
+
+export type Transition = { from: SupervisionOrder['state'][]; to: SupervisionOrder['state'] };
+
+export function loadOrder(ctx: HubContext, request: FastifyRequest): OrderRow {
+  const { db } = ctx;
+  const id = (request.params as { id: string }).id;
+  const row = db.prepare('SELECT * FROM supervision_orders WHERE id = ?').get(id) as OrderRow | undefined;
+  if (!row) throw notFound('supervision', id);
+  assertCourtAccess(principalOf(request), row.court_code);
+  return row;
+}
+
+export function futureDue(ctx: HubContext, text: string): number {
+  const at = parseDateInput(text);
+  if (!(at > ctx.now())) throw new ProtocolError(ErrorCode.ValidationFailed, { dueAt: 'must be in the future' });
+  return at;
+}
+
+/** Moves an order along; `set` adds column changes. Out-of-order moves are refused. */
+export function moveOrder(
+  ctx: HubContext,
+  request: FastifyRequest,
+  t: Transition,
+  comment: string,
+  set: Partial<OrderRow> = {},
+): SupervisionOrder {
+  const { db } = ctx;
+  const before = loadOrder(ctx, request);
+  if (!t.from.includes(before.state)) throw new ProtocolError(ErrorCode.OutOfOrder, { state: before.state, allowed: t.from });
+  const actor = actorOf(request);
+  return ctx.mutate(actor, `supervision.${t.to}`, ({ emit }) => {
+    const after: OrderRow = { ...before, ...set, state: t.to };
+    db.prepare('UPDATE supervision_orders SET state = ?, due_at = ?, level = ?, next_escalation_at = ?, closed_at = ? WHERE id = ?').run(
+      after.state,
+      after.due_at,
+      after.level,
+      after.next_escalation_at,
+      after.closed_at,
+      after.id,
+    );
+    addHistory(db, after.id, ctx.now(), actor, t.to, comment);
+    emit({ type: 'supervision.changed', court: after.court_code, data: { id: after.id, caseNo: after.case_no, state: t.to } });
+    return {
+      value: { ...toOrder(after), history: historyOf(db, after.id) },
+      target: `supervision:${after.id}`,
+      before: toOrder(before),
+      after: toOrder(after),
+    };
+  });
+}
+
+export function issueOrder(ctx: HubContext, request: FastifyRequest): SupervisionOrder {
+  const { db } = ctx;
+  const input = parse(supervisionCreateSchema, request.body);
+  const c = db.prepare('SELECT id, court_code FROM cases WHERE case_no = ?').get(input.caseNo) as
+    { id: number; court_code: string } | undefined;
+  if (!c) throw notFound('case', input.caseNo);
+  if (input.nodeId !== undefined && !db.prepare('SELECT 1 FROM flow_nodes WHERE id = ? AND case_id = ?').get(input.nodeId, c.id)) {
+    throw notFound('node', String(input.nodeId));
+  }
+  const dueAt = futureDue(ctx, input.dueAt);
+  const actor = actorOf(request);
+  const order = ctx.mutate(actor, 'supervision.issue', ({ emit }) => {
+    const row: OrderRow = {
+      id: randomUUID(),
+      case_no: input.caseNo,
+      node_id: input.nodeId ?? null,
+      court_code: c.court_code,
+      issuer_id: actor.id,
+      issuer_name: actor.name,
+      content: input.content,
+      due_at: dueAt,
+      state: 'issued',
+      level: 0,
+      next_escalation_at: nextEscalation(dueAt, 0),
+      created_at: ctx.now(),
+      closed_at: null,
+    };
+    db.prepare(
+      `INSERT INTO supervision_orders (id, case_no, node_id, court_code, issuer_id, issuer_name, content, due_at, state, level, next_escalation_at, created_at, closed_at)
+       VALUES (@id, @case_no, @node_id, @court_code, @issuer_id, @issuer_name, @content, @due_at, @state, @level, @next_escalation_at, @created_at, @closed_at)`,
+    ).run(row);
+    addHistory(db, row.id, row.created_at, actor, 'issued', input.content);
+    emit({ type: 'supervision.changed', court: row.court_code, data: { id: row.id, caseNo: row.case_no, state: 'issued' } });
+    return { value: toOrder(row), target: `supervision:${row.id}`, after: toOrder(row) };
+  });
+  return order;
+}
+
+export function listOrders(ctx: HubContext, request: FastifyRequest): { orders: SupervisionOrder[] } {
+  const { db } = ctx;
+  const q = parse(supervisionListQuerySchema, request.query);
+  const scope = courtScope(principalOf(request));
+  if (scope && q.court && q.court !== scope) throw new ProtocolError(ErrorCode.Forbidden, { court: q.court });
+  const rows = db
+    .prepare(
+      `SELECT * FROM supervision_orders WHERE (@court IS NULL OR court_code = @court) AND (@state IS NULL OR state = @state)
+         AND (@escalated IS NULL OR (level > 0) = @escalated) ORDER BY created_at DESC LIMIT @limit`,
+    )
+    .all({
+      court: scope ?? q.court ?? null,
+      state: q.state ?? null,
+      escalated: q.escalated === undefined ? null : q.escalated === 'true' ? 1 : 0,
+      limit: q.limit,
+    }) as OrderRow[];
+  return { orders: rows.map(toOrder) };
+}
