@@ -24,6 +24,7 @@ export const messages = {
       restoring: '正在恢复会话…',
       expired: '登录已失效，请重新登录',
       dutyOfficer: '值班员',
+      officerLine: '{role}：{name}',
       failed: '登录失败：{m}',
     },
     role: {
@@ -93,7 +94,7 @@ export const messages = {
       display: '第 {n} 屏',
       waiting: '等待预案',
       activeIncidents: '处置中事件',
-      unitsOnline: '在线单兵',
+      unitsOnline: '在线单兵/车组',
       unitsBusy: '执行任务',
       devicesOnline: '在线设备',
       latest: '最新报警',
@@ -137,6 +138,7 @@ export const messages = {
       restoring: 'Restoring the session…',
       expired: 'Your session has ended; please sign in again',
       dutyOfficer: 'Duty officer',
+      officerLine: '{role}: {name}',
       failed: 'Sign-in failed: {m}',
     },
     role: {
@@ -206,7 +208,7 @@ export const messages = {
       display: 'Display {n}',
       waiting: 'Waiting for a scene',
       activeIncidents: 'Active incidents',
-      unitsOnline: 'Units online',
+      unitsOnline: 'Field units online',
       unitsBusy: 'Units on task',
       devicesOnline: 'Devices online',
       latest: 'Latest alarm',

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { sampleAlarm, sampleCourt, sampleIncident, sampleUnit } from '../../testing/samples';
-import { STALE_AFTER_S, alarmPoints, courtPoints, districtLabels, pulseRadius, shortCourtName, unitColour, unitPoints } from './map-data';
+import {
+  STALE_AFTER_S,
+  alarmPoints,
+  byLabelPriority,
+  courtPoints,
+  declutter,
+  districtLabels,
+  pulseRadius,
+  shortCourtName,
+  unitColour,
+  unitPoints,
+} from './map-data';
 
 describe('map data', () => {
   it('shortens court names for labels', () => {
@@ -52,5 +63,23 @@ describe('map data', () => {
       { name: '东城区', position: [1, 1] },
       { name: '西城区', position: [1, 1] },
     ]);
+  });
+});
+
+describe('label placement', () => {
+  it('keeps labels in priority order and drops those that would overlap a kept one', () => {
+    const box = (key: string, x: number, y: number) => ({ key, x, y, width: 50, height: 14 });
+    const kept = declutter([box('high', 0, 0), box('overlaps-high', 30, 5), box('below', 0, 20), box('far', 200, 0)]);
+    expect([...kept].sort()).toEqual(['below', 'far', 'high']);
+  });
+
+  it('orders courts high, intermediate, district, special', () => {
+    const points = courtPoints([
+      { ...sampleCourt, code: '117300', level: 'special' },
+      { ...sampleCourt, code: '110108', level: 'basic' },
+      { ...sampleCourt, code: '110000', level: 'high' },
+      { ...sampleCourt, code: '110100', level: 'intermediate' },
+    ]);
+    expect(byLabelPriority(points).map((p) => p.code)).toEqual(['110000', '110100', '110108', '117300']);
   });
 });

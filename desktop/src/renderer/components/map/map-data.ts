@@ -103,3 +103,35 @@ export function districtLabels(features: GeoJSON.Feature[]): { name: string; pos
   }
   return out;
 }
+
+export interface LabelBox {
+  key: string;
+  /** Screen position of the label's anchor (its left-middle), pixels. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Greedy label placement: boxes in priority order, each kept only if it overlaps none kept before it. */
+export function declutter(boxes: LabelBox[], gap = 2): Set<string> {
+  const kept: LabelBox[] = [];
+  for (const b of boxes) {
+    const clash = kept.some(
+      (k) =>
+        b.x < k.x + k.width + gap &&
+        k.x < b.x + b.width + gap &&
+        b.y - b.height / 2 < k.y + k.height / 2 + gap &&
+        k.y - k.height / 2 < b.y + b.height / 2 + gap,
+    );
+    if (!clash) kept.push(b);
+  }
+  return new Set(kept.map((k) => k.key));
+}
+
+const LEVEL_ORDER: Record<Court['level'], number> = { high: 0, intermediate: 1, basic: 2, special: 3 };
+
+/** Courts in label priority: the high court first, then intermediate, district and special courts. */
+export function byLabelPriority(courts: CourtPoint[]): CourtPoint[] {
+  return [...courts].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.code.localeCompare(b.code));
+}

@@ -11,7 +11,16 @@ import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { baseStyle, districtsUrl } from './map-style';
-import { districtLabels, pulseRadius, unitColour, type AlarmPoint, type CourtPoint, type UnitPoint } from './map-data';
+import {
+  byLabelPriority,
+  declutter,
+  districtLabels,
+  pulseRadius,
+  unitColour,
+  type AlarmPoint,
+  type CourtPoint,
+  type UnitPoint,
+} from './map-data';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -35,7 +44,20 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
   let pulseTimer: ReturnType<typeof setInterval> | undefined;
   let phase = 0;
   let districts: { name: string; position: [number, number] }[] = [];
+  /** Court codes whose label fits at the current view (recomputed when the view settles). */
+  let labelled = new Set<string>();
   const scale = inputs.large ? 1.6 : 1;
+  const labelSize = 13 * scale;
+
+  function placeLabels(): void {
+    if (!map) return;
+    const view = map;
+    const boxes = byLabelPriority(inputs.courts()).map((c) => {
+      const p = view.project(c.position);
+      return { key: c.code, x: p.x + 10 * scale, y: p.y, width: c.label.length * labelSize, height: labelSize * 1.2 };
+    });
+    labelled = declutter(boxes);
+  }
 
   function layers(): Layer[] {
     const selected = inputs.selectedId();
@@ -64,10 +86,10 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
       }),
       new TextLayer<CourtPoint>({
         id: 'court-names',
-        data: inputs.courts(),
+        data: inputs.courts().filter((c) => labelled.has(c.code)),
         getPosition: (d) => d.position,
         getText: (d) => d.label,
-        getSize: 13 * scale,
+        getSize: labelSize,
         getColor: [225, 235, 250, 255],
         getPixelOffset: [10 * scale, 0],
         getTextAnchor: 'start',
@@ -97,7 +119,7 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
         getPosition: (d) => d.position,
         getRadius: (d) => pulseRadius(d, phase) * scale,
         radiusUnits: 'pixels',
-        getFillColor: (d) => (d.priority <= 1 ? [255, 59, 48, 110] : [255, 149, 0, 110]),
+        getFillColor: (d) => (d.priority <= 1 ? [255, 59, 48, 170] : [255, 149, 0, 170]),
         getLineColor: (d) => (d.incidentId === selected ? [255, 255, 255, 255] : [255, 90, 80, 255]),
         lineWidthMinPixels: 2,
         stroked: true,
@@ -146,10 +168,19 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
     });
     overlay = new MapboxOverlay({ interleaved: false, layers: layers(), getTooltip: (info) => inputs.tooltip(info) });
     map.addControl(overlay as unknown as maplibregl.IControl);
-    map.once('load', () => container.value?.setAttribute('data-map-ready', 'true'));
+    map.once('load', () => {
+      placeLabels();
+      redraw();
+      container.value?.setAttribute('data-map-ready', 'true');
+    });
+    map.on('moveend', () => {
+      placeLabels();
+      redraw();
+    });
     pulse();
   });
 
+  watch(inputs.courts, placeLabels);
   watch([inputs.courts, inputs.units, inputs.alarms, inputs.selectedId], () => {
     redraw();
     pulse();
