@@ -149,6 +149,7 @@ export interface CaseGenerator {
   next(n: number): CaseImport[];
 }
 
+/** `now` is the generator's present: nothing is dated after it (the loader passes the start of today). */
 export function caseGenerator(
   r: SeededRandom,
   courts: readonly DemoCourt[],

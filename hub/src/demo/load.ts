@@ -125,7 +125,9 @@ async function cases(run: Run, people: DemoPerson[]): Promise<{ cases: number; n
   if (done(run.ctx.db, 'cases')) return totals;
   const handlers = new Map<string, string[]>();
   for (const p of people) if (/-f\d+$/.test(p.username)) handlers.set(p.court, [...(handlers.get(p.court) ?? []), p.name]);
-  const generator = caseGenerator(run.random('cases'), run.courts, handlers, run.o.cases, run.now);
+  // Cases are drawn relative to the start of today (China time): the same on every start of the same day.
+  const today = Math.floor((run.now + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
+  const generator = caseGenerator(run.random('cases'), run.courts, handlers, run.o.cases, today);
   for (let batch = generator.next(run.o.batchSize); batch.length > 0; batch = generator.next(run.o.batchSize)) {
     const report = importCases(run.ctx, DEMO_ACTOR, batch);
     totals.cases += report.accepted;
