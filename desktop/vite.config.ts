@@ -8,5 +8,6 @@ export default defineConfig({
   base: './',
   plugins: [vue()],
   build: { outDir: 'dist/renderer', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 2048 },
-  server: { port: 5173, proxy: { '/api': 'http://127.0.0.1:8700', '/healthz': 'http://127.0.0.1:8700' } },
+  // The event stream is a WebSocket under /api: proxied with ws in development.
+  server: { port: 5173, proxy: { '/api': { target: 'http://127.0.0.1:8700', ws: true }, '/healthz': 'http://127.0.0.1:8700' } },
 });

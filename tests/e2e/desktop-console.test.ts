@@ -43,8 +43,13 @@ async function login(username: string, password: string): Promise<string> {
 }
 
 async function startHub(): Promise<void> {
-  hub = startNode('hub/dist/main.js', [], env.env);
-  await waitFor('hub healthy', () => health(env.hubUrl), 30_000);
+  const started = startNode('hub/dist/main.js', [], env.env);
+  hub = started;
+  try {
+    await waitFor('hub healthy', () => health(env.hubUrl), 60_000);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; hub output:\n${started.output().slice(-2000)}`);
+  }
 }
 
 async function stopHub(): Promise<void> {
@@ -87,6 +92,16 @@ async function openSignedIn(hash: string): Promise<Page> {
     if (url.protocol.startsWith('http') || url.protocol.startsWith('ws')) {
       if (!LOCAL_HOSTS.has(url.hostname)) external.push(request.url());
     }
+  });
+  // Counts the alarm tone's oscillators (WebAudio makes no sound headless, but the calls are real).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __tones: number };
+    w.__tones = 0;
+    const start = OscillatorNode.prototype.start;
+    OscillatorNode.prototype.start = function (this: OscillatorNode, ...args: Parameters<OscillatorNode['start']>) {
+      w.__tones += 1;
+      return start.apply(this, args);
+    };
   });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   // Failed connections while the hub is down are expected; any other console error is a bug.
@@ -156,6 +171,8 @@ describe('desktop console', () => {
     await card.waitFor({ timeout: 10_000 });
     expect(await card.innerText()).toContain('单兵紧急求助');
     await page.locator(`[data-popup][data-incident="${incidentId}"]`).waitFor();
+    // The ring: three beeps.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones)).toBe(3);
     expect(await page.locator('[data-active-count]').innerText()).toBe('1');
     await page.locator('[data-map][data-alarms="1"]').waitFor();
 
