@@ -48,7 +48,7 @@ async function startHub(): Promise<void> {
   try {
     await waitFor('hub healthy', () => health(env.hubUrl), 60_000);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; hub output:\n${started.output().slice(-2000)}`);
+    throw new Error(`${(error as Error).message}; hub output:\n${started.output().slice(-2000)}`, { cause: error });
   }
 }
 
