@@ -49,6 +49,7 @@ await runService({
         workers: pool.pids.length,
         workerPids: pool.pids,
         workerRestarts: pool.restarts,
+        routersPerWorker: pool.routerCounts,
         rooms: rooms.count,
         sessions: sessions.size,
         liveSources: liveSources.list().length,

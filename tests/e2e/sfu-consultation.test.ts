@@ -2,7 +2,9 @@
  * A consultation among four Chromium peers (leader + three courts) through the real SFU
  * with real media: everyone decodes everyone; moderation semantics (forced mute, moderated
  * mode, lock, layout, removal); a roll call whose record reaches the real hub; and the
- * death of the mediasoup worker (SIGKILL) mid-call, after which media flows again.
+ * death of a mediasoup worker (SIGKILL) mid-call, after which media flows again.
+ * The SFU runs 2 workers with a tiny router budget, so the room spreads over two routers
+ * joined with pipeToRouter and every test also crosses that pipe.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -91,7 +93,7 @@ beforeAll(async () => {
   t = await testEnv();
   hub = startNode('hub/dist/main.js', [], t.env);
   await waitFor('hub healthy', () => health(t.hubUrl), 60_000);
-  sfu = startNode('sfu/dist/main.js', [], { ...t.env, CC_SFU_HUB_URL: t.hubUrl });
+  sfu = startNode('sfu/dist/main.js', [], { ...t.env, CC_SFU_HUB_URL: t.hubUrl, CC_SFU_WORKERS: '2', CC_SFU_CONSUMERS_PER_ROUTER: '10' });
   await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${sfu.output()}`);
   });
@@ -100,6 +102,11 @@ beforeAll(async () => {
   await joinPeer('leader', 'leader', 'GY');
   await joinPeer('a', 'court_user', 'A');
   await joinPeer('b', 'court_user', 'B');
+  // Three peers consume 12 tracks: over the budget of 10, so the fourth joins a second router.
+  await waitFor('first three peers subscribed', async () => {
+    for (const name of ['leader', 'a', 'b']) if ((await stats(name)).length < 4) return undefined;
+    return true;
+  });
   await joinPeer('c', 'court_user', 'C');
 });
 
@@ -112,7 +119,8 @@ afterAll(async () => {
 });
 
 describe('SFU consultation with four Chromium peers (real media)', () => {
-  it('every peer decodes every other peer’s video and receives their audio', async () => {
+  it('every peer decodes every other peer’s video and receives their audio, across two routers', async () => {
+    expect((await health(t.sfuUrl))?.details.routersPerWorker).toEqual([1, 1]);
     await everyoneSeesEveryone('4 peers decoding each other');
     for (const name of Object.keys(peers)) {
       const audio = (await stats(name)).filter((s) => s.kind === 'audio');

@@ -163,7 +163,9 @@ export class LiveSources {
     const room = this.rooms.find(request.room);
     if (!room) throw new ProtocolError(ErrorCode.NotFound, { room: request.room });
     const producerId = request.producerId ?? this.latestMicrophone(room);
-    if (!room.findProducer(producerId)) throw new ProtocolError(ErrorCode.NotFound, { producerId });
+    const found = room.findProducer(producerId);
+    if (!found) throw new ProtocolError(ErrorCode.NotFound, { producerId });
+    await room.routers.ensureOn(producerId, found.peer.router, room.router);
     const rtpCapabilities = audioCapabilities(room.router, request.codec);
     if (!room.router.canConsume({ producerId, rtpCapabilities })) {
       throw new ProtocolError(ErrorCode.ValidationFailed, {

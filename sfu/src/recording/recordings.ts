@@ -48,10 +48,13 @@ export class Recordings {
   private follow(room: Room, run: Running, peer: Peer, producer: types.Producer): void {
     if (!TrackRecorder.supports(producer)) return;
     const base = join(run.dir, `${safe(peer.claims.name || peer.claims.sub)}-${producer.kind}-${producer.id.slice(0, 8)}`);
-    const recorder = TrackRecorder.start(room.router, producer, base).catch((error: unknown) => {
-      this.logger.error({ err: error, producerId: producer.id }, 'cannot record track');
-      return undefined;
-    });
+    const recorder = room.routers
+      .ensureOn(producer.id, peer.router, room.router)
+      .then(() => TrackRecorder.start(room.router, producer, base))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, producerId: producer.id }, 'cannot record track');
+        return undefined;
+      });
     run.tracks.push({ recorder, peer });
     producer.observer.once('close', () => void recorder.then((r) => r?.stop()));
   }

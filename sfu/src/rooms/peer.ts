@@ -44,7 +44,9 @@ export class Peer {
     readonly claims: JoinTokenClaims,
     readonly notify: (message: SfuNotification) => void,
     /** Closes the signalling socket with a code (removal, rejoin). */
-    readonly disconnect: (code: number, reason: string) => void = () => {},
+    readonly disconnect: (code: number, reason: string) => void,
+    /** The room's router this peer's transports live on. */
+    readonly router: types.Router,
   ) {}
 
   get isLeader(): boolean {

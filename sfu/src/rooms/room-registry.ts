@@ -6,6 +6,7 @@
 import type { Logger } from '@cc/runtime';
 import type { SfuConfig } from '../config.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
+import { mediaCodecs } from './media-codecs.js';
 import { Room, freshMemory, type RoomMemory } from './room.js';
 
 export class RoomRegistry {
@@ -39,17 +40,22 @@ export class RoomRegistry {
   private async create(id: string): Promise<Room> {
     const slot = await this.pool.acquire();
     const memory = this.lost.get(id) ?? freshMemory();
-    const room = await Room.create(id, slot, this.settings, this.logger, memory);
+    const room = await Room.create(id, slot, this.settings, this.logger, memory, async (avoid) => {
+      const extra = this.pool.leastLoaded(avoid);
+      const router = await extra.worker.createRouter({ mediaCodecs });
+      extra.routers++;
+      return { router, slot: extra };
+    });
     this.lost.delete(id);
     this.rooms.set(id, room);
-    room.router.observer.once('close', () => {
+    room.onLost = () => {
       if (this.rooms.get(id) !== room) return;
       this.rooms.delete(id);
       this.lost.set(id, room.memory);
       this.logger.warn({ roomId: id }, 'room lost with its worker');
       room.close();
       this.onRoomLost(room);
-    });
+    };
     return room;
   }
 

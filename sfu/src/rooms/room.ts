@@ -18,6 +18,7 @@ import type { PooledWorker } from '../workers/worker-pool.js';
 import { effectiveLayer } from './layers.js';
 import { mediaCodecs } from './media-codecs.js';
 import { Peer, type MediaSourceName } from './peer.js';
+import { RoomRouters, type RouterFactory } from './room-routers.js';
 import { SpeakerTracker } from './speakers.js';
 
 /** What survives a worker death: the room is rebuilt with it when clients rejoin. */
@@ -56,12 +57,13 @@ export class Room {
   /** Told about every new producer (the recorder follows them). */
   readonly producerWatchers = new Set<(peer: Peer, producer: types.Producer) => void>();
   closed = false;
+  /** Called when any of the room's routers closed under it (its worker died). */
+  onLost: () => void = () => {};
 
   private constructor(
     readonly id: string,
-    readonly router: types.Router,
+    readonly routers: RoomRouters,
     readonly memory: RoomMemory,
-    private readonly slot: PooledWorker,
     private readonly settings: SfuConfig,
     readonly logger: Logger,
     observer: types.ActiveSpeakerObserver,
@@ -72,15 +74,48 @@ export class Room {
     });
   }
 
-  static async create(id: string, slot: PooledWorker, settings: SfuConfig, logger: Logger, memory: RoomMemory): Promise<Room> {
+  static async create(
+    id: string,
+    slot: PooledWorker,
+    settings: SfuConfig,
+    logger: Logger,
+    memory: RoomMemory,
+    factory: RouterFactory,
+  ): Promise<Room> {
     const router = await slot.worker.createRouter({ mediaCodecs });
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     slot.routers++;
     // Peers are new after a rebuild: per-peer state does not carry over.
     memory.state = { ...memory.state, floorPeerId: null, forcedMuted: [], handsRaised: [], recording: false, focusPeerId: null };
-    const room = new Room(id, router, memory, slot, settings, logger.child({ module: 'room', roomId: id }), observer);
+    const child = logger.child({ module: 'room', roomId: id });
+    let room: Room | undefined;
+    const watch = (r: types.Router): void => {
+      r.observer.once('close', () => {
+        if (room && !room.closed) room.onLost();
+      });
+    };
+    const routers = new RoomRouters({ router, slot }, factory, settings.consumersPerRouter, (added) => {
+      watch(added.router);
+      child.info({ worker: added.slot.index, routers: routers.all.length }, 'room spread onto another router (pipeToRouter)');
+    });
+    room = new Room(id, routers, memory, settings, child, observer);
+    watch(router);
     room.logger.info({ worker: slot.index, sessionId: memory.sessionId }, 'room created');
     return room;
+  }
+
+  /** The primary router: ingest, recording and the active-speaker observer live here. */
+  get router(): types.Router {
+    return this.routers.primary;
+  }
+
+  /** The router a joining peer should use (spreads the room when its routers are full). */
+  placePeer(): Promise<types.Router> {
+    return this.routers.place((router) => {
+      let n = 0;
+      for (const peer of this.peers.values()) if (peer.router === router) n += peer.consumers.size;
+      return n;
+    });
   }
 
   get state(): RoomState {
@@ -97,9 +132,14 @@ export class Room {
     this.broadcast({ type: 'notification', event: 'roomState', data: this.state });
   }
 
-  join(claims: JoinTokenClaims, notify: (m: SfuNotification) => void, disconnect: (code: number, reason: string) => void): Peer {
+  join(
+    claims: JoinTokenClaims,
+    notify: (m: SfuNotification) => void,
+    disconnect: (code: number, reason: string) => void,
+    router: types.Router = this.router,
+  ): Peer {
     if (this.memory.bannedSubs.has(claims.sub)) throw new ProtocolError(ErrorCode.Forbidden, { reason: 'removed from this room' });
-    const peer = new Peer(randomUUID(), claims, notify, disconnect);
+    const peer = new Peer(randomUUID(), claims, notify, disconnect, router);
     if (this.state.locked && !peer.isLeader && !peer.isService) throw new ProtocolError(ErrorCode.RoomLocked, { room: this.id });
     this.broadcast({ type: 'notification', event: 'peerJoined', data: peer.info });
     this.peers.set(peer.id, peer);
@@ -150,7 +190,7 @@ export class Room {
       ...(announced ? { announcedAddress: announced } : {}),
       portRange: { min: this.settings.rtcMinPort, max: this.settings.rtcMaxPort },
     });
-    const transport = await this.router.createWebRtcTransport({
+    const transport = await peer.router.createWebRtcTransport({
       listenInfos: [listen('udp'), listen('tcp')],
       enableUdp: true,
       enableTcp: true,
@@ -172,7 +212,13 @@ export class Room {
       peer.producers.delete(producer.id);
       if (this.peers.has(peer.id)) this.broadcastProducerClosed(peer, producer.id);
     });
-    if (producer.kind === 'audio') this.speakers.add(producer, peer.id);
+    if (producer.kind === 'audio') {
+      // The speaker observer runs on the primary router: audio from other routers is piped there.
+      void this.routers.ensureOn(producer.id, peer.router, this.router).then(
+        () => this.speakers.add(producer, peer.id),
+        (error: unknown) => this.logger.warn({ err: error, producerId: producer.id }, 'cannot pipe audio to the primary router'),
+      );
+    }
     this.gateAudio();
     for (const watch of this.producerWatchers) watch(peer, producer);
     this.broadcast(
@@ -252,8 +298,7 @@ export class Room {
     this.closers.clear();
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
-    this.router.close();
-    this.slot.routers--;
+    this.routers.close();
     this.logger.info('room closed');
   }
 }

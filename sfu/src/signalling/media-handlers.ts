@@ -83,7 +83,8 @@ export const mediaHandlers: Pick<HandlerMap, MediaRequest> = {
     if (!found) throw new ProtocolError(ErrorCode.NotFound, { producerId: data.producerId });
     const caps = peer.rtpCapabilities;
     if (!caps) throw new ProtocolError(ErrorCode.OutOfOrder, { reason: 'setCapabilities first' });
-    if (!room.router.canConsume({ producerId: found.producer.id, rtpCapabilities: caps })) {
+    await room.routers.ensureOn(found.producer.id, found.peer.router, peer.router);
+    if (!peer.router.canConsume({ producerId: found.producer.id, rtpCapabilities: caps })) {
       throw new ProtocolError(ErrorCode.ValidationFailed, { reason: 'cannot consume with these RTP capabilities' });
     }
     const consumer = await transport.consume({ producerId: found.producer.id, rtpCapabilities: caps, paused: true });

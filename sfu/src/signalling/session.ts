@@ -82,6 +82,7 @@ export class Session {
     if (this.peer) throw new ProtocolError(ErrorCode.OutOfOrder, { reason: 'already joined' });
     const claims = verifyJoinToken(this.context.joinKey, token);
     const room = await this.context.rooms.get(claims.room);
+    const router = await room.placePeer();
     const peer = room.join(
       claims,
       (message: SfuNotification) => this.send(message),
@@ -89,6 +90,7 @@ export class Session {
         this.leave();
         this.socket.close(code, reason);
       },
+      router,
     );
     this.room = room;
     this.peer = peer;

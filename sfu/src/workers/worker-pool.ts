@@ -61,8 +61,11 @@ export class WorkerPool {
     return () => this.diedListeners.delete(listener);
   }
 
-  leastLoaded(): PooledWorker {
-    const slot = this.slots.filter((s) => !s.worker.died && !s.worker.closed).sort((a, b) => a.routers - b.routers)[0];
+  /** The live worker with the fewest routers, preferring ones not in `avoid`. */
+  leastLoaded(avoid: ReadonlySet<PooledWorker> = new Set()): PooledWorker {
+    const live = this.slots.filter((s) => !s.worker.died && !s.worker.closed);
+    const fresh = live.filter((s) => !avoid.has(s));
+    const slot = (fresh.length > 0 ? fresh : live).sort((a, b) => a.routers - b.routers)[0];
     if (!slot) throw new Error('no live mediasoup worker');
     return slot;
   }
@@ -78,6 +81,11 @@ export class WorkerPool {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
+  }
+
+  /** Routers per worker, in worker order (for /healthz). */
+  get routerCounts(): number[] {
+    return this.slots.map((s) => s.routers);
   }
 
   get pids(): number[] {
