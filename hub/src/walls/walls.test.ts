@@ -1,7 +1,7 @@
 /** Wall definitions through the API on a real SQLite file, and activation followed over a real WebSocket. */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { wallCanvas, type ScheduleBody, type WallDoc } from '@cc/protocol';
+import { tourStepAt, wallCanvas, type ScheduleBody, type WallDoc } from '@cc/protocol';
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../testing/test-hub.js';
 import { scheduleInForce, sweepSchedules, windowOpenedAt } from './activation.js';
 
@@ -270,5 +270,14 @@ describe('wall definitions', () => {
     expect(windowOpenedAt(s({ enabled: false }).body, friday23)).toBeUndefined();
     const chosen = scheduleInForce([s({}, 'low'), s({ start: '00:00', end: '23:59', days: [5] }, 'high', 5)], friday23);
     expect(chosen?.schedule.id).toBe('high');
+  });
+  it('tells every wall window the same tour step from the activation time', () => {
+    const steps = [10, 20, 30].map((dwellS, i) => ({ kind: 'scene' as const, sceneId: `s${i}`, dwellS }));
+    const t0 = Date.parse('2026-11-21T08:00:00Z');
+    expect(tourStepAt({ steps, loop: true }, t0, t0)).toEqual({ index: 0, endsAt: t0 + 10_000 });
+    expect(tourStepAt({ steps, loop: true }, t0, t0 + 29_999)).toEqual({ index: 1, endsAt: t0 + 30_000 });
+    expect(tourStepAt({ steps, loop: true }, t0, t0 + 65_000)).toEqual({ index: 0, endsAt: t0 + 70_000 });
+    expect(tourStepAt({ steps, loop: false }, t0, t0 + 59_999)?.index).toBe(2);
+    expect(tourStepAt({ steps, loop: false }, t0, t0 + 60_000)).toBeNull();
   });
 });

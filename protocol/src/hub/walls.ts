@@ -127,6 +127,30 @@ export const tourBodySchema = z
   .strict()
   .refine((t) => t.target || t.steps.every((s) => s.kind === 'scene'), { message: 'source steps need a target window', path: ['target'] });
 
+/**
+ * Which step of a tour shows at `at` for a tour activated at `activatedAt`, and until when: every
+ * wall window computes the same answer from the `wall.activated` event, with no extra messages.
+ * A tour without `loop` ends (null) after its last step.
+ */
+export function tourStepAt(
+  tour: Pick<TourBody, 'steps' | 'loop'>,
+  activatedAt: number,
+  at: number,
+): { index: number; endsAt: number } | null {
+  const total = tour.steps.reduce((sum, step) => sum + step.dwellS * 1000, 0);
+  const elapsed = Math.max(0, at - activatedAt);
+  if (total === 0 || (!tour.loop && elapsed >= total)) return null;
+  let offset = elapsed % total;
+  let start = at - offset;
+  for (const [index, step] of tour.steps.entries()) {
+    const dwell = step.dwellS * 1000;
+    if (offset < dwell) return { index, endsAt: start + dwell };
+    offset -= dwell;
+    start += dwell;
+  }
+  return null;
+}
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 /** When a scene or tour activates: weekdays (1 = Monday … 7 = Sunday) and a daily window in local time. */
 export const scheduleBodySchema = z
