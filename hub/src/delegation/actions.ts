@@ -14,7 +14,7 @@ export type Side = 'from' | 'to';
 const OPEN: Delegation['state'][] = ['requested', 'accepted'];
 
 /** A court user acts only for its own court on the given side; the centre acts for anyone. */
-export function assertSide(principal: Principal, row: Pick<DelegationRow, 'from_court' | 'to_court'>, side: Side): void {
+function assertSide(principal: Principal, row: Pick<DelegationRow, 'from_court' | 'to_court'>, side: Side): void {
   const scope = courtScope(principal);
   const court = side === 'from' ? row.from_court : row.to_court;
   if (scope && scope !== court) throw new ProtocolError(ErrorCode.Forbidden, { court, side });

@@ -10,7 +10,6 @@ import { supervisionCounts } from '../supervision/store.js';
 interface DayRow {
   court_code: string;
   received: number;
-  carried: number;
   closed: number;
   closed_completed: number;
   closed_terminated_current: number;
@@ -59,47 +58,53 @@ export function period(now: number, from?: string, to?: string): { from: string;
   return { from: f, to: t, fromDay: chinaDay(parseDateInput(f)), toDay: chinaDay(parseDateInput(t)) };
 }
 
+const SUMS = `court_code, SUM(received) AS received, SUM(closed) AS closed, SUM(closed_completed) AS closed_completed,
+  SUM(closed_terminated_current) AS closed_terminated_current, SUM(owed_closed) AS owed_closed, SUM(recovered_closed) AS recovered_closed,
+  SUM(dishonest) AS dishonest, SUM(bans) AS bans, SUM(inquiries) AS inquiries`;
+
+/** Prepared once per db: a wall polls this often. */
+function statementsOf(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      // Day-first key: reads only the period's rows.
+      period: db.prepare(
+        `SELECT ${SUMS} FROM case_day_stats WHERE day BETWEEN @f AND @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code`,
+      ),
+      after: db.prepare(
+        'SELECT court_code, SUM(received - closed) AS net FROM case_day_stats WHERE day > @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code',
+      ),
+      totals: db.prepare(
+        'SELECT court_code, received - closed AS open FROM court_case_totals WHERE (@court IS NULL OR court_code = @court)',
+      ),
+      nodes: db.prepare('SELECT court_code, state, n FROM node_state_counts WHERE (@court IS NULL OR court_code = @court)'),
+      courts: db.prepare('SELECT code, name FROM courts WHERE (@court IS NULL OR code = @court) ORDER BY code'),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+const statements = new WeakMap<Db, Record<'period' | 'after' | 'totals' | 'nodes' | 'courts', ReturnType<Db['prepare']>>>();
+
 export function queryStats(db: Db, now: number, range: ReturnType<typeof period>, court: string | null): StatsResponse {
-  // Rows from the period's first day on (day-first key); carried over = all-time open − what changed since.
-  const days = db
-    .prepare(
-      `SELECT d.court_code,
-         SUM(CASE WHEN day <= @t THEN d.received ELSE 0 END) AS received,
-         MAX(t.received - t.closed) - SUM(d.received - d.closed) AS carried,
-         SUM(CASE WHEN day <= @t THEN d.closed ELSE 0 END) AS closed,
-         SUM(CASE WHEN day <= @t THEN closed_completed ELSE 0 END) AS closed_completed,
-         SUM(CASE WHEN day <= @t THEN closed_terminated_current ELSE 0 END) AS closed_terminated_current,
-         SUM(CASE WHEN day <= @t THEN owed_closed ELSE 0 END) AS owed_closed,
-         SUM(CASE WHEN day <= @t THEN recovered_closed ELSE 0 END) AS recovered_closed,
-         SUM(CASE WHEN day <= @t THEN dishonest ELSE 0 END) AS dishonest,
-         SUM(CASE WHEN day <= @t THEN bans ELSE 0 END) AS bans,
-         SUM(CASE WHEN day <= @t THEN inquiries ELSE 0 END) AS inquiries
-       FROM case_day_stats d JOIN court_case_totals t ON t.court_code = d.court_code
-       WHERE d.day >= @f AND (@court IS NULL OR d.court_code = @court) GROUP BY d.court_code
-       UNION ALL
-       SELECT court_code, 0, received - closed, 0, 0, 0, 0, 0, 0, 0, 0 FROM court_case_totals t
-       WHERE (@court IS NULL OR court_code = @court) AND NOT EXISTS (SELECT 1 FROM case_day_stats d WHERE d.day >= @f AND d.court_code = t.court_code)`,
-    )
-    .all({ f: range.fromDay, t: range.toDay, court }) as DayRow[];
-  const nodes = db
-    .prepare('SELECT court_code, state, n FROM node_state_counts WHERE (@court IS NULL OR court_code = @court)')
-    .all({ court }) as {
-    court_code: string;
-    state: number;
-    n: number;
-  }[];
+  const q = statementsOf(db);
+  const params = { f: range.fromDay, t: range.toDay, court };
+  const days = q.period.all(params) as DayRow[];
+  // 旧存 at the start = open now − net change (received − closed) from the first day on.
+  const openNow = new Map((q.totals.all(params) as { court_code: string; open: number }[]).map((r) => [r.court_code, r.open]));
+  const netAfter = new Map((q.after.all(params) as { court_code: string; net: number }[]).map((r) => [r.court_code, r.net]));
+  const carried = (code: string, received: number, closed: number): number =>
+    (openNow.get(code) ?? 0) - (netAfter.get(code) ?? 0) - (received - closed);
+  const nodes = q.nodes.all(params) as { court_code: string; state: number; n: number }[];
   const supervision = supervisionCounts(db, range.fromDay * DAY_MS - 8 * 3_600_000, (range.toDay + 1) * DAY_MS - 8 * 3_600_000);
-  const courts = db.prepare('SELECT code, name FROM courts WHERE (@court IS NULL OR code = @court) ORDER BY code').all({ court }) as {
-    code: string;
-    name: string;
-  }[];
-  const byCourt = new Map(courts.map((c) => [c.code, empty()]));
+  const courts = q.courts.all(params) as { code: string; name: string }[];
+  const byCourt = new Map(courts.map((c) => [c.code, { ...empty(), carriedOver: carried(c.code, 0, 0) }]));
   for (const d of days) {
     const f = byCourt.get(d.court_code);
     if (!f) continue;
     Object.assign(f, {
       received: d.received,
-      carriedOver: d.carried,
+      carriedOver: carried(d.court_code, d.received, d.closed),
       closed: d.closed,
       closedCompleted: d.closed_completed,
       closedTerminated: d.closed_terminated_current,
