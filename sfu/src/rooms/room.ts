@@ -88,17 +88,16 @@ export class Room {
     // Peers are new after a rebuild: per-peer state does not carry over.
     memory.state = { ...memory.state, floorPeerId: null, forcedMuted: [], handsRaised: [], recording: false, focusPeerId: null };
     const child = logger.child({ module: 'room', roomId: id });
-    let room: Room | undefined;
     const watch = (r: types.Router): void => {
       r.observer.once('close', () => {
-        if (room && !room.closed) room.onLost();
+        if (!room.closed) room.onLost();
       });
     };
     const routers = new RoomRouters({ router, slot }, factory, settings.consumersPerRouter, (added) => {
       watch(added.router);
       child.info({ worker: added.slot.index, routers: routers.all.length }, 'room spread onto another router (pipeToRouter)');
     });
-    room = new Room(id, routers, memory, settings, child, observer);
+    const room = new Room(id, routers, memory, settings, child, observer);
     watch(router);
     room.logger.info({ worker: slot.index, sessionId: memory.sessionId }, 'room created');
     return room;
