@@ -1,6 +1,7 @@
 /** Device bridge settings (section `bridge`, env `CC_BRIDGE_*`). */
 import { z } from 'zod';
 import { hostSchema, portSchema } from '@cc/runtime';
+import { bridgeDeviceIdSchema } from '@cc/protocol';
 import { serialDeviceConfigSchema } from './serial/config.js';
 
 export const bridgeConfigSchema = z
@@ -41,6 +42,22 @@ export const bridgeConfigSchema = z
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long a device stream nobody watches stays up, s. */
     streamIdleS: z.number().int().min(0).max(3600).default(30),
+    /** RTSP cameras pulled by supervised ffmpeg into the SFU. */
+    rtspCameras: z
+      .array(
+        z
+          .object({
+            deviceId: bridgeDeviceIdSchema,
+            url: z
+              .string()
+              .regex(/^rtsps?:\/\//, 'must be an rtsp:// URL')
+              .max(1024),
+            name: z.string().max(128).optional(),
+          })
+          .strict(),
+      )
+      .max(256)
+      .default([]),
     /** PTZ cameras (VISCA, Pelco-D), audio processors and matrix switchers on serial ports. */
     serialDevices: z.array(serialDeviceConfigSchema).max(256).default([]),
     rtpMinPort: portSchema.default(30000),

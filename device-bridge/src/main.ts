@@ -6,6 +6,7 @@ import { deviceHandlers } from './control/handlers.js';
 import { registerControlRoutes } from './control/routes.js';
 import { createGbServer } from './gb28181/server.js';
 import { HubSink } from './hub/hub-sink.js';
+import { RtspCamera } from './rtsp/rtsp-camera.js';
 import { SerialDevices } from './serial/serial-devices.js';
 import { RtpPortPool } from './streams/port-pool.js';
 import { SfuIngestClient } from './streams/sfu-client.js';
@@ -31,10 +32,17 @@ await runService({
     serial.start();
     disposables.add('serial', () => serial.close());
 
+    const sfu = new SfuIngestClient(settings.sfuUrl, authorization);
+    const rtspCameras = new Map(
+      settings.rtspCameras.map((c) => [c.deviceId, new RtspCamera(c, sfu, sink, logger.child({ module: 'rtsp', deviceId: c.deviceId }))]),
+    );
+    for (const camera of rtspCameras.values()) void camera.start();
+    disposables.add('rtsp', () => Promise.all([...rtspCameras.values()].map((c) => c.close())).then(() => undefined));
     const streams = new StreamManager({
       invites: gb.invites,
       ports: new RtpPortPool(settings.sipHost, settings.rtpMinPort, settings.rtpMaxPort),
-      sfu: new SfuIngestClient(settings.sfuUrl, authorization),
+      sfu,
+      rtspCameras,
       sink,
       logger: logger.child({ module: 'streams' }),
       mediaHost: settings.sipPublicHost || settings.sipHost,

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { ErrorCode, ProtocolError, type BridgeCommandBody, type BridgeCommandResponse } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import type { InviteClient, Dialog } from '../gb28181/invite.js';
+import type { RtspCamera } from '../rtsp/rtsp-camera.js';
 import { makeSsrc } from '../gb28181/sdp.js';
 import { makeEvent, type EventSink } from '../hub/events.js';
 import { DeviceStream } from './device-stream.js';
@@ -40,6 +41,8 @@ export interface StreamManagerOptions {
   sipDomain: string;
   /** How long a stream nobody watches stays up, ms. */
   idleMs: number;
+  /** Always-on RTSP cameras by device id: their stream is their ingest source. */
+  rtspCameras?: Map<string, RtspCamera>;
 }
 
 export class StreamManager {
@@ -67,6 +70,11 @@ export class StreamManager {
   }
 
   async start(body: BridgeCommandBody<'startStream'>): Promise<StreamInfo> {
+    const camera = this.options.rtspCameras?.get(body.deviceId);
+    if (camera) {
+      const state = camera.state === 'streaming' ? 'live' : camera.state === 'connecting' ? 'starting' : camera.state;
+      return { streamId: body.deviceId, state, room: camera.room, videoProducerId: camera.videoProducerId, viewers: 0 };
+    }
     if (body.mode !== 'live')
       throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'playback is not available on this bridge yet' });
     const streamId = `${body.deviceId}:${body.channelId}`;
