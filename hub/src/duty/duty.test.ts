@@ -109,8 +109,13 @@ describe('duty', () => {
     expect(actions).toEqual(expect.arrayContaining(['duty.roster.create', 'duty.roster.delete']));
   });
 
-  it('signs in and out at a post, once at a time, only at the own court', async () => {
+  it('signs in and out at a post, once at a time, only at the own court; shows who is rostered but missing', async () => {
     const w = await world();
+    const shift = { postId: w.centrePost, personId: w.ids['officer-a'], startsAt: '2026-11-21T07:00:00Z', endsAt: '2026-11-21T19:00:00Z' };
+    expect((await hub.call('POST', '/api/v1/duty/roster', shift, w.officerB)).status).toBe(201);
+    const before = (await hub.call('GET', '/api/v1/duty/on-duty', undefined, w.officerB)).body;
+    expect(before.missing.map((e: any) => e.personName)).toEqual(['值班员甲']);
+    expect((await hub.call('GET', '/api/v1/duty/on-duty', undefined, w.dcUser)).body.missing).toEqual([]);
     const signIn = await hub.call('POST', '/api/v1/duty/sign-in', { postId: w.centrePost }, w.officerA);
     expect(signIn.status).toBe(201);
     expect(signIn.body).toMatchObject({
@@ -122,7 +127,9 @@ describe('duty', () => {
     expect((await hub.call('POST', '/api/v1/duty/sign-in', { postId: w.centrePost }, w.officerA)).body.error.code).toBe('conflict');
     expect((await hub.call('POST', '/api/v1/duty/sign-in', { postId: w.xcPost }, w.dcUser)).status).toBe(403);
     expect((await hub.call('POST', '/api/v1/duty/sign-in', { postId: 'nope' }, w.dcUser)).status).toBe(404);
-    expect((await hub.call('GET', '/api/v1/duty/on-duty', undefined, w.officerB)).body.shifts).toHaveLength(1);
+    const during = (await hub.call('GET', '/api/v1/duty/on-duty', undefined, w.officerB)).body;
+    expect(during.shifts).toHaveLength(1);
+    expect(during.missing).toEqual([]);
 
     clock += 3600_000;
     const out = await hub.call('POST', '/api/v1/duty/sign-out', { postId: w.centrePost }, w.officerA);

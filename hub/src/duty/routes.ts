@@ -96,9 +96,15 @@ function registerShiftRoutes(ctx: HubContext): void {
   const { app, db, auth, mutate } = ctx;
   const officers = auth.require('duty_officer', 'leader', 'technician', 'court_user');
 
-  app.get(`${API_PREFIX}/duty/on-duty`, { preHandler: auth.require() }, async (request) => ({
-    shifts: repo.onDuty(db, courtScope(principalOf(request))),
-  }));
+  // Who is signed in, and who the roster puts on a post now but has not signed in (缺岗).
+  app.get(`${API_PREFIX}/duty/on-duty`, { preHandler: auth.require() }, async (request) => {
+    const court = courtScope(principalOf(request));
+    const shifts = repo.onDuty(db, court);
+    const now = new Date(ctx.now()).toISOString();
+    const rostered = repo.listRoster(db, { from: now, to: new Date(ctx.now() + 1).toISOString(), court });
+    const missing = rostered.filter((e) => !shifts.some((s) => s.postId === e.postId && s.personId === e.personId));
+    return { shifts, missing };
+  });
   app.post(`${API_PREFIX}/duty/sign-in`, { preHandler: officers }, async (request, reply) => {
     const principal = principalOf(request);
     const { postId } = parse(dutySignInSchema, request.body);

@@ -59,6 +59,9 @@ export const dutyShiftSchema = z.object({
 });
 export type DutyShift = z.infer<typeof dutyShiftSchema>;
 export const dutySignInSchema = z.object({ postId: id }).strict();
+/** `GET /duty/on-duty`: who is signed in now, and who the roster puts on a post now but has not signed in (缺岗). */
+export const onDutySchema = z.object({ shifts: z.array(dutyShiftSchema), missing: z.array(rosterEntrySchema) });
+export type OnDuty = z.infer<typeof onDutySchema>;
 
 /** 查岗: each listed post must answer within `answerWithinS`; late and absent posts are recorded. */
 export const postRollCallCreateSchema = z
