@@ -91,6 +91,14 @@ function cpuTicks(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime, clock ticks (100 Hz)
 }
+/** System-wide UDP receive-buffer drops (shared machine: an upper bound for ours). */
+const udpRcvbufErrors = () => {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = lines[0].split(/\s+/);
+  return Number(lines[1].split(/\s+/)[names.indexOf('RcvbufErrors')]);
+};
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 await waitHealthy();
@@ -161,6 +169,7 @@ steady = true;
 fleet.stats.keepaliveRttMs.length = 0;
 const cpuStart = cpuTicks(bridge.pid);
 const generatorCpuStart = process.cpuUsage();
+const udpDropsStart = udpRcvbufErrors();
 steadyStart = performance.now();
 const start = steadyStart;
 await new Promise((resolve) => setTimeout(resolve, STEADY_S * 1000));
@@ -170,6 +179,7 @@ const wallS = (performance.now() - start) / 1000;
 const cpuPct = ((cpuTicks(bridge.pid) - cpuStart) / 100 / wallS) * 100;
 const generatorCpu = process.cpuUsage(generatorCpuStart);
 const generatorCpuPct = ((generatorCpu.user + generatorCpu.system) / 1e6 / wallS) * 100;
+const udpDrops = udpRcvbufErrors() - udpDropsStart;
 hub.send('stats');
 await new Promise((r) => setTimeout(r, 1500));
 const health = await (await fetch(`http://127.0.0.1:${CONTROL_PORT}/healthz`)).json();
@@ -206,6 +216,7 @@ const result = {
   hub_refused: hubRefused,
   offline_reasons: reasonsAtEnd,
   generator_cpu_pct: round(generatorCpuPct, 1),
+  udp_rcvbuf_drops_system: udpDrops,
   load_avg_1m: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 1),
   hub_dropped: health.details.hub.dropped,
 };
@@ -219,7 +230,7 @@ device bridge, ${DEVICES} GB/T 28181 devices over UDP (one bridge process)
   keepalive RTT        p50 ${result.keepalive_p50_ms} ms, p99 ${result.keepalive_p99_ms} ms (${result.keepalives_answered} answered)
   alarm → hub          p50 ${result.alarm_p50_ms} ms, p99 ${result.alarm_p99_ms} ms (${result.alarms_received}/${result.alarms_sent}, ${result.alarm_answers} answered per the standard)
   flaps (offline)      ${result.flaps} in steady state, ${result.flaps_while_registering} while registering (${JSON.stringify(reasonsAtEnd)})
-  load generator CPU   ${result.generator_cpu_pct} % of one core; machine load average ${result.load_avg_1m}
+  load generator CPU   ${result.generator_cpu_pct} % of one core; machine load average ${result.load_avg_1m}, UDP receive-buffer drops (whole machine) ${udpDrops}
 `);
 console.log(JSON.stringify(result));
 process.exit(0);
