@@ -68,6 +68,8 @@ await runService({
         const session = new Session(ws, context);
         sessions.add(session);
         ws.on('close', () => sessions.delete(session));
+        // A frame over the size limit (or a broken client) errors the socket: log it, never crash.
+        ws.on('error', (error) => logger.warn({ err: error }, 'signalling socket error'));
       });
     });
     disposables.add('http', () => app.close());

@@ -122,4 +122,51 @@ describe('SFU media path (real mediasoup worker, real Chromium)', () => {
     expect((await health(t.sfuUrl))?.status).toBe('ok');
     await page.close();
   });
+
+  it('huge frames, oversized fields and bad requests from a joined peer do not disturb a running call', async () => {
+    const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+    const sender = await peerPage();
+    const receiver = await peerPage();
+    await sender.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk), [ws, token('sender-2', 'calm')]);
+    await sender.evaluate(() => (window as any).ccPeer.publishCamera(320, 180));
+    await receiver.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk), [ws, token('receiver-2', 'calm')]);
+    await receiver.evaluate(() => (window as any).ccPeer.consumeAll());
+    const frames = async (): Promise<number> =>
+      (await receiver.evaluate(() => (window as any).ccPeer.receiveStats())).find((s: any) => s.kind === 'video')?.framesDecoded ?? 0;
+    await waitFor('call running', async () => ((await frames()) > 10 ? true : undefined));
+
+    const attacker = await peerPage();
+    const outcome = await attacker.evaluate(async (url) => {
+      const socket = new WebSocket(url);
+      await new Promise((r) => (socket.onopen = r));
+      const ask = (text: string): Promise<any> =>
+        new Promise((resolve) => {
+          socket.onmessage = (e) => resolve(JSON.parse(String(e.data)));
+          socket.send(text);
+        });
+      const longToken = await ask(JSON.stringify({ id: 1, type: 'join', data: { token: 'x'.repeat(10_000) } }));
+      const extraField = await ask(JSON.stringify({ id: 2, type: 'leave', data: { sneaky: true } }));
+      const closed = new Promise<number>((resolve) => (socket.onclose = (e) => resolve(e.code)));
+      socket.send(JSON.stringify({ id: 3, type: 'join', data: { token: 'y'.repeat(200_000) } }));
+      return { longToken: longToken.error.code, extraField: extraField.error.code, closeCode: await closed };
+    }, ws);
+    // Oversized field and unknown field: validation errors; a frame over 64 KiB closes that socket
+    // (1009 "message too big", seen as 1006 when the server drops the connection first).
+    expect(outcome).toMatchObject({ longToken: 'validation_failed', extraField: 'validation_failed' });
+    expect([1006, 1009]).toContain(outcome.closeCode);
+
+    // A joined peer's own bad requests are answered and it stays in the call.
+    const consumeGhost = await receiver.evaluate(() =>
+      (window as any).ccPeer.client.channel
+        .request('consume', { transportId: 'nope', producerId: 'ghost' })
+        .catch((e: any) => e.code ?? e.message),
+    );
+    expect(consumeGhost).toBe('not_found');
+    const raw = await receiver.evaluate(() => (window as any).ccPeer.client.moderation.giveFloor('nobody').catch((e: any) => e.code));
+    expect(raw).toBe('forbidden');
+    const before = await frames();
+    await waitFor('call still running', async () => ((await frames()) > before + 10 ? true : undefined));
+    expect((await health(t.sfuUrl))?.details.sessions).toBe(2);
+    for (const page of [sender, receiver, attacker]) await page.close();
+  });
 });
