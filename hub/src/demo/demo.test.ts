@@ -85,6 +85,9 @@ describe('demo dataset', () => {
     }
     const onDuty = (await hub.call('GET', '/api/v1/duty/on-duty', undefined, officer)).body.shifts;
     expect(onDuty.map((s: any) => s.postId).sort()).toEqual(['post-110000', 'post-centre-chief', 'post-centre-dispatch']);
+    const [rollCall] = (await hub.call('GET', '/api/v1/duty/roll-calls', undefined, officer)).body.rollCalls;
+    expect(rollCall.posts).toHaveLength(26);
+    expect(rollCall.posts.filter((p: any) => p.status === 'pending')).toEqual([]);
     const state = (await hub.call('GET', '/api/v1/walls/wall-centre/state', undefined, officer)).body;
     expect(state.active).toMatchObject({ kind: 'scene', id: 'scene-daily' });
     expect(hub.context.audit.verify()).toMatchObject({ ok: true });

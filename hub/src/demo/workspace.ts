@@ -3,9 +3,10 @@
  * shift signed in, a few duty-log entries; one 3 × 4 monitor wall with daily, consultation and
  * emergency scenes, a camera tour and schedules.
  */
-import type { SceneBody, ScheduleBody, TourBody, WallBody } from '@cc/protocol';
+import type { DutyPost, SceneBody, ScheduleBody, TourBody, WallBody } from '@cc/protocol';
 import type { Db } from '../store/database.js';
 import * as duty from '../duty/repository.js';
+import { recordRollCall } from '../duty/roll-calls.js';
 import { putDoc } from '../walls/documents.js';
 import { CENTRE_COURT, type DemoCourt, type DemoPerson, type DemoUnit } from './organisation.js';
 import type { SeededRandom } from './random.js';
@@ -93,7 +94,40 @@ export function insertDuty(
       text,
     });
   });
+  rollCallYesterday(db, r, courtPosts, people, today, officers[0]!);
   return { posts: 2 + courtPosts.length, roster };
+}
+
+/** Yesterday afternoon's 查岗 of every court's duty room: most answered in time, a few late, one absent. */
+function rollCallYesterday(
+  db: Db,
+  r: SeededRandom,
+  posts: readonly DutyPost[],
+  people: readonly DemoPerson[],
+  today: number,
+  by: DemoPerson,
+): void {
+  const startedAt = today - 24 * HOUR + 15 * HOUR;
+  const deadlineAt = startedAt + 120_000;
+  recordRollCall(db, {
+    id: 'rollcall-demo-1',
+    startedBy: by.id,
+    startedAt: new Date(startedAt).toISOString(),
+    deadlineAt: new Date(deadlineAt).toISOString(),
+    closedAt: new Date(deadlineAt + 120_000).toISOString(),
+    note: '下午例行查岗',
+    posts: posts.map((post) => {
+      const status = r.weighted([
+        ['answered', 20],
+        ['late', 3],
+        ['absent', 1],
+      ] as const);
+      const answeredAt =
+        status === 'answered' ? startedAt + r.int(5, 110) * 1000 : status === 'late' ? deadlineAt + r.int(5, 110) * 1000 : null;
+      const answeredBy = answeredAt === null ? null : (people.find((p) => p.username === `c${post.court}-duty`)?.id ?? null);
+      return { postId: post.id, status, answeredAt: answeredAt === null ? null : new Date(answeredAt).toISOString(), answeredBy };
+    }),
+  });
 }
 
 const COL = [0, 1930, 3860, 5790];

@@ -45,6 +45,17 @@ export function getRollCall(db: Db, id: string): PostRollCall | undefined {
   };
 }
 
+/** Stores a roll call as it happened (imports, demo data): posts with their outcome. */
+export function recordRollCall(db: Db, call: PostRollCall): void {
+  db.prepare(
+    'INSERT INTO duty_roll_calls (id, started_by, started_at, deadline_at, closed_at, note) VALUES (@id, @startedBy, @startedAt, @deadlineAt, @closedAt, @note)',
+  ).run(call);
+  const insert = db.prepare(
+    'INSERT INTO duty_roll_call_posts (roll_call_id, post_id, status, answered_at, answered_by) VALUES (?, ?, ?, ?, ?)',
+  );
+  for (const p of call.posts) insert.run(call.id, p.postId, p.status, p.answeredAt, p.answeredBy);
+}
+
 /** Closes a roll call: every post still pending becomes absent. */
 export function closeRollCall(ctx: HubContext, actor: Actor, call: PostRollCall): PostRollCall {
   return ctx.mutate(actor, 'duty.roll_call.close', ({ db, emit }) => {
