@@ -124,7 +124,8 @@ export function createMessageHandler(options: MessageHandlerOptions): {
       return sip.reply(request, 400, 'Bad Request');
     }
     stats.accepted += 1;
-    sip.reply(request, 200, 'OK');
+    // Keepalives and positions are idempotent: their transactions need not live 32 s.
+    sip.reply(request, 200, 'OK', undefined, message.kind === 'keepalive' || message.kind === 'mobilePosition');
     dispatch(deviceId, message);
   };
   return { handle, stats };

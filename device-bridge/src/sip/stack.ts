@@ -23,8 +23,12 @@ export interface SipServerOptions {
 export type SipRequestHandler = (request: SipMessage, remote: SipRemote) => void;
 
 export interface SipServer {
-  /** Answers a request inside its server transaction. */
-  reply(request: SipMessage, status: number, reason: string, extra?: { headers?: SipHeaders; content?: string }): void;
+  /**
+   * Answers a request inside its server transaction. `brief`: the transaction may end a
+   * few seconds after the answer instead of the RFC's 32 s (Timer J) — for idempotent
+   * requests (keepalives, positions) whose late retransmission may be handled twice.
+   */
+  reply(request: SipMessage, status: number, reason: string, extra?: { headers?: SipHeaders; content?: string }, brief?: boolean): void;
   /** Sends a request; `onResponse` sees provisional and final answers. */
   request(message: SipMessage, onResponse?: (response: SipMessage) => void): void;
   readonly contactHost: string;
@@ -50,12 +54,13 @@ export async function createSipServer(options: SipServerOptions, handlers: Recor
   await assertPortFree(options.host, options.port);
   const log = options.logger;
   let stack: ReturnType<typeof sip.create> | undefined;
-  const reply: SipServer['reply'] = (request, status, reason, extra) => {
+  const reply: SipServer['reply'] = (request, status, reason, extra, brief) => {
     const response = sip.makeResponse(request, status, reason, extra);
     const to = request.headers.to;
     // RFC 3261 8.2.6.2: a final answer carries a To tag.
     if (to && status > 100 && !to.params.tag) response.headers.to = { ...to, params: { ...to.params, tag: toTag(request) } };
-    stack?.send(response);
+    if (brief) withShortTimerJ(() => stack?.send(response));
+    else stack?.send(response);
   };
   stack = withLargeUdpBuffers(log, () =>
     sip.create(
@@ -121,6 +126,27 @@ function withLargeUdpBuffers<T>(log: Logger, create: () => T): T {
     return create();
   } finally {
     dgram.createSocket = original;
+  }
+}
+
+/** How long a brief server transaction absorbs retransmissions after its answer. */
+const BRIEF_TIMER_J_MS = 4000;
+const RFC_TIMER_J_MS = 32_000;
+
+/**
+ * The `sip` package arms Timer J (32 s) with the global setTimeout while the final answer
+ * is sent. At 1 000+ MESSAGEs a second that keeps ~35 000 transactions (and their
+ * messages) alive; for idempotent requests a shorter Timer J is enough.
+ */
+function withShortTimerJ(send: () => void): void {
+  const original = globalThis.setTimeout;
+  const shortened = ((handler: () => void, ms?: number) =>
+    original(handler, ms === RFC_TIMER_J_MS ? BRIEF_TIMER_J_MS : ms)) as unknown as typeof setTimeout;
+  globalThis.setTimeout = shortened;
+  try {
+    send();
+  } finally {
+    globalThis.setTimeout = original;
   }
 }
 
