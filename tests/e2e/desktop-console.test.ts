@@ -217,31 +217,7 @@ describe('desktop console', () => {
     expect(await page.locator('[data-active-count]').innerText()).toBe('2');
   });
 
-  it('returns to the sign-in screen when the hub ends the session (401)', async () => {
-    const token = await page.evaluate(() => sessionStorage.getItem('cc.session.token'));
-    expect((await call('POST', '/api/v1/auth/logout', {}, token ?? '')).status).toBe(200);
-    await page.locator('[data-panel="incidents"] [data-status="open"]').first().click();
-    await page.locator('[data-view="sign-in"] [data-expired]').waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => sessionStorage.getItem('cc.session.token'))).toBeNull();
-    await page.close();
-  });
-
-  it('shows the wall with live counters', async () => {
-    const wall = await openSignedIn('#/wall?display=2');
-    await wall.locator('[data-view="wall"][data-display="2"]').waitFor();
-    await wall.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
-    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText()).toBe('2');
-    await expect.poll(() => wall.locator('[data-counter="units-online"] .value').innerText()).toBe('3');
-    const raised = await call(
-      'POST',
-      '/api/v1/alarms',
-      { kind: 'sos', priority: 1, description: '高院门前紧急求助', court: '110000' },
-      officerToken,
-    );
-    expect(raised.status).toBe(201);
-    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText(), { timeout: 10_000 }).toBe('3');
-    await expect.poll(() => wall.locator('[data-latest]').innerText()).toContain('高院门前紧急求助');
-
+  it('lists an overdue node live and issues a 督办 order on it from the console', async () => {
     // Cases: one open with an overdue node, one closed today with everything recovered.
     const day = (offsetDays: number): string => new Date(Date.now() + offsetDays * 86_400_000).toISOString();
     const imported = await call(
@@ -272,12 +248,58 @@ describe('desktop console', () => {
       officerToken,
     );
     expect(imported.body.rejected).toEqual([]);
+    await page.locator('[data-tab="overdue"]').click();
+    const row = page.locator('[data-panel="overdue"] li[data-case="(2026)京0108执1号"]');
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.innerText()).toContain('确定承办人');
+    expect(await row.innerText()).toContain('北京市海淀区人民法院');
+    await row.locator('[data-issue]').click();
+    expect(await row.locator('textarea[name="content"]').inputValue()).toContain('确定承办人');
+    await row.getByRole('button', { name: '发出督办' }).click();
+    await row.locator('[data-supervised][data-state="issued"]').waitFor();
+    const orders = await call('GET', '/api/v1/supervision', undefined, officerToken);
+    expect(orders.body.orders).toHaveLength(1);
+    expect(orders.body.orders[0]).toMatchObject({
+      caseNo: '(2026)京0108执1号',
+      court: '110108',
+      state: 'issued',
+      issuer: { name: OFFICER.name },
+    });
+    await page.locator('[data-tab="incidents"]').click();
+  });
+
+  it('returns to the sign-in screen when the hub ends the session (401)', async () => {
+    const token = await page.evaluate(() => sessionStorage.getItem('cc.session.token'));
+    expect((await call('POST', '/api/v1/auth/logout', {}, token ?? '')).status).toBe(200);
+    await page.locator('[data-panel="incidents"] [data-status="open"]').first().click();
+    await page.locator('[data-view="sign-in"] [data-expired]').waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => sessionStorage.getItem('cc.session.token'))).toBeNull();
+    await page.close();
+  });
+
+  it('shows the wall with live counters', async () => {
+    const wall = await openSignedIn('#/wall?display=2');
+    await wall.locator('[data-view="wall"][data-display="2"]').waitFor();
+    await wall.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText()).toBe('2');
+    await expect.poll(() => wall.locator('[data-counter="units-online"] .value').innerText()).toBe('3');
+    const raised = await call(
+      'POST',
+      '/api/v1/alarms',
+      { kind: 'sos', priority: 1, description: '高院门前紧急求助', court: '110000' },
+      officerToken,
+    );
+    expect(raised.status).toBe(201);
+    await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText(), { timeout: 10_000 }).toBe('3');
+    await expect.poll(() => wall.locator('[data-latest]').innerText()).toContain('高院门前紧急求助');
+
     const cases = wall.locator('[data-wall-cases]');
     await expect.poll(() => cases.locator('[data-figure="overdue"] .v').innerText(), { timeout: 15_000 }).toBe('1');
     expect(await cases.locator('[data-figure="closed"] .v').innerText()).toBe('1');
     expect(await cases.locator('[data-figure="close-rate"] .v').innerText()).toBe('50.0%');
     expect(await cases.locator('[data-figure="recovery-rate"] .v').innerText()).toBe('100.0%');
     expect(await cases.locator('[data-overdue-ranking] li[data-court="110108"]').innerText()).toContain('海淀');
+    expect(await cases.locator('[data-figure="supervision"] .v').innerText()).toBe('1');
 
     await wall.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
     await wall.locator('[data-map][data-courts="2"][data-units="2"][data-alarms="3"]').waitFor();

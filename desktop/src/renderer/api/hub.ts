@@ -1,5 +1,18 @@
 /** The hub endpoints the console and wall use, typed with the protocol's inferred types. */
-import type { Alarm, Court, FieldUnit, Incident, IncidentAction, Principal, manualAlarmSchema, StatsResponse } from '@cc/protocol';
+import type {
+  Alarm,
+  Court,
+  FieldUnit,
+  FlowNode,
+  Incident,
+  IncidentAction,
+  NodeType,
+  Principal,
+  StatsResponse,
+  SupervisionOrder,
+  manualAlarmSchema,
+  supervisionCreateSchema,
+} from '@cc/protocol';
 import type { z } from 'zod';
 import type { ApiClient } from './client';
 
@@ -21,6 +34,8 @@ export interface Device {
 /** An incident as the list endpoint gives it: without its alarms and timeline. */
 export type IncidentSummary = Omit<Incident, 'alarms' | 'timeline'>;
 
+export type SupervisionCreate = z.input<typeof supervisionCreateSchema>;
+
 export type ManualAlarm = z.input<typeof manualAlarmSchema>;
 
 export function hubApi(client: ApiClient) {
@@ -38,6 +53,12 @@ export function hubApi(client: ApiClient) {
       client.request<Incident>('POST', `api/v1/incidents/${encodeURIComponent(id)}/actions`, action),
     /** Wall figures since 1 January (China time) per court and in total. */
     stats: () => client.request<StatsResponse>('GET', 'api/v1/stats'),
+    /** 超期 nodes, most overdue first. */
+    overdueNodes: async (limit = 100) =>
+      (await client.request<{ nodes: FlowNode[] }>('GET', `api/v1/nodes?state=overdue&limit=${limit}`)).nodes,
+    nodeTypes: async () => (await client.request<{ nodeTypes: NodeType[] }>('GET', 'api/v1/catalog/node-types')).nodeTypes,
+    supervisionOrders: async () => (await client.request<{ orders: SupervisionOrder[] }>('GET', 'api/v1/supervision?limit=500')).orders,
+    issueSupervision: (order: SupervisionCreate) => client.request<SupervisionOrder>('POST', 'api/v1/supervision', order),
     raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
   };
 }

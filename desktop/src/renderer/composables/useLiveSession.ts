@@ -9,7 +9,8 @@ import { useLinkStore } from '../stores/link';
 import { useOrgStore } from '../stores/org';
 import { useSessionStore } from '../stores/session';
 
-export function useLiveSession(options: { onAlarm?: () => void } = {}): void {
+/** `follow`: further stores' follow() (each returns its unsubscribe), started and stopped with the session. */
+export function useLiveSession(options: { onAlarm?: () => void; follow?: (() => () => void)[] } = {}): void {
   const session = useSessionStore();
   const link = useLinkStore();
   const alarms = useAlarmsStore();
@@ -17,7 +18,7 @@ export function useLiveSession(options: { onAlarm?: () => void } = {}): void {
   let stop: (() => void) | undefined;
 
   const begin = (token: string): void => {
-    const offs = [alarms.follow(), org.follow()];
+    const offs = [alarms.follow(), org.follow(), ...(options.follow ?? []).map((follow) => follow())];
     if (options.onAlarm) offs.push(link.on('alarm.raised', options.onAlarm));
     link.connect(token, (attempt) => {
       if (attempt >= 2) void session.verify();

@@ -1,0 +1,108 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FlowNode, SupervisionOrder } from '@cc/protocol';
+import { fakeFetch, socketFactory } from '../testing/fakes';
+import { linkDeps, useLinkStore } from './link';
+import { sessionDeps } from './session';
+import { memoryTokenStorage } from './session-storage';
+import { useSupervisionStore } from './supervision';
+import { defaultDueDate, overdueRows } from './supervision-model';
+
+const node = (id: number, caseNo: string, dueAt = '2026-11-01T00:00:00.000Z'): FlowNode => ({
+  id,
+  caseNo,
+  court: '110108',
+  type: 'handler_assignment',
+  category: 'supervised',
+  cycle: 0,
+  startedAt: '2026-10-01T00:00:00.000Z',
+  dueAt,
+  doneAt: null,
+  state: 'overdue',
+});
+
+const order = (overrides: Partial<SupervisionOrder>): SupervisionOrder => ({
+  id: 'o1',
+  caseNo: 'C1',
+  nodeId: 1,
+  court: '110108',
+  issuer: { id: 'p1', name: '王值班' },
+  content: '请办理',
+  dueAt: '2026-11-25T00:00:00.000Z',
+  state: 'issued',
+  level: 0,
+  createdAt: '2026-11-21T00:00:00.000Z',
+  closedAt: null,
+  ...overrides,
+});
+
+describe('supervision store', () => {
+  beforeEach(() => {
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('loads the overdue list with node names, issues an order and marks the node supervised', async () => {
+    const orders: SupervisionOrder[] = [];
+    const fake = fakeFetch((r) => {
+      if (r.path.startsWith('/api/v1/nodes?state=overdue'))
+        return { status: 200, body: { nodes: [node(1, 'C1'), node(2, 'C2')], next: null } };
+      if (r.path.startsWith('/api/v1/supervision') && r.method === 'GET') return { status: 200, body: { orders } };
+      if (r.path === '/api/v1/catalog/node-types')
+        return { status: 200, body: { nodeTypes: [{ code: 'handler_assignment', name: '确定承办人' }] } };
+      if (r.path === '/api/v1/supervision' && r.method === 'POST') {
+        const body = r.body as { caseNo: string; nodeId: number; content: string };
+        if (body.caseNo === 'missing')
+          return { status: 404, body: { error: { code: 'not_found', message: '对象不存在', messageEn: 'Not found' } } };
+        const created = order({ id: 'o9', caseNo: body.caseNo, nodeId: body.nodeId, content: body.content });
+        orders.push(created);
+        return { status: 201, body: created };
+      }
+      return undefined;
+    });
+    const sockets = socketFactory();
+    sessionDeps.baseUrl = () => 'http://hub.test/';
+    sessionDeps.storage = () => memoryTokenStorage('tok');
+    sessionDeps.fetchImpl = fake.fetchImpl;
+    linkDeps.socket = sockets.open;
+    setActivePinia(createPinia());
+    const supervision = useSupervisionStore();
+    supervision.follow();
+    useLinkStore().connect('tok');
+    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(supervision.typeNames.handler_assignment).toBe('确定承办人'));
+    expect(supervision.rows.map((r) => [r.node.id, r.order?.id])).toEqual([
+      [1, undefined],
+      [2, undefined],
+    ]);
+
+    expect(await supervision.issue(2, { caseNo: 'C2', nodeId: 2, content: '请于三日内回复', dueAt: '2026-11-24' })).toBe(true);
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', authorization: 'Bearer tok', body: { caseNo: 'C2', nodeId: 2 } });
+    expect(supervision.rows.find((r) => r.node.id === 2)?.order?.id).toBe('o9');
+
+    expect(await supervision.issue(1, { caseNo: 'missing', nodeId: 1, content: 'x', dueAt: '2026-11-24' })).toBe(false);
+    expect(supervision.error?.code).toBe('not_found');
+    expect(supervision.rows.find((r) => r.node.id === 1)?.order).toBeUndefined();
+  });
+});
+
+describe('supervision model', () => {
+  it('counts whole days overdue and matches open orders by node, else by case', () => {
+    const now = Date.parse('2026-11-04T12:00:00.000Z');
+    const rows = overdueRows(
+      [node(1, 'C1'), node(2, 'C2'), node(3, 'C3'), node(4, 'C4', '2026-11-04T06:00:00.000Z')],
+      [
+        order({ id: 'a', nodeId: 1 }),
+        order({ id: 'b', caseNo: 'C2', nodeId: null }),
+        order({ id: 'c', caseNo: 'C3', nodeId: 3, state: 'accepted' }),
+      ],
+      now,
+    );
+    expect(rows.map((r) => [r.node.id, r.daysOverdue, r.order?.id])).toEqual([
+      [1, 3, 'a'],
+      [2, 3, 'b'],
+      [3, 3, undefined],
+      [4, 0, undefined],
+    ]);
+    expect(defaultDueDate(Date.parse('2026-11-21T10:00:00.000Z'))).toBe('2026-11-24');
+  });
+});

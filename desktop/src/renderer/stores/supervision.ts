@@ -1,0 +1,84 @@
+/** The 超期 list and 督办 on the console (store `supervision`): overdue nodes, open orders, issuing an order; live on node and supervision events. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { FlowNode, SupervisionOrder } from '@cc/protocol';
+import { ApiError } from '../api/client';
+import type { SupervisionCreate } from '../api/hub';
+import { useLinkStore } from './link';
+import { useSessionStore } from './session';
+import { overdueRows } from './supervision-model';
+
+const REFRESH_DEBOUNCE_MS = 1000;
+/** The console lists the most overdue nodes only; the wall's figures give the total. */
+const LIST_LIMIT = 100;
+
+export const useSupervisionStore = defineStore('supervision', () => {
+  const session = useSessionStore();
+  const link = useLinkStore();
+  const nodes = ref<FlowNode[]>([]);
+  const orders = ref<SupervisionOrder[]>([]);
+  const typeNames = ref<Record<string, string>>({});
+  const error = ref<ApiError | null>(null);
+  const issuing = ref<number | null>(null);
+  const now = ref(Date.now());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const rows = computed(() => overdueRows(nodes.value, orders.value, now.value));
+  /** The list was cut at its limit: more nodes are overdue than shown. */
+  const truncated = computed(() => nodes.value.length >= LIST_LIMIT);
+
+  async function load(): Promise<void> {
+    try {
+      const [n, o] = await Promise.all([session.api.overdueNodes(LIST_LIMIT), session.api.supervisionOrders()]);
+      nodes.value = n;
+      orders.value = o;
+      now.value = Date.now();
+      if (Object.keys(typeNames.value).length === 0) {
+        typeNames.value = Object.fromEntries((await session.api.nodeTypes()).map((t) => [t.code, t.name]));
+      }
+    } catch {
+      // Older hub or no cases module: the list stays empty.
+    }
+  }
+
+  function scheduleLoad(): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void load();
+    }, REFRESH_DEBOUNCE_MS);
+  }
+
+  async function issue(nodeId: number, order: SupervisionCreate): Promise<boolean> {
+    error.value = null;
+    issuing.value = nodeId;
+    try {
+      const created = await session.api.issueSupervision(order);
+      orders.value = [...orders.value.filter((o) => o.id !== created.id), created];
+      return true;
+    } catch (e) {
+      error.value = e instanceof ApiError ? e : null;
+      return false;
+    } finally {
+      issuing.value = null;
+    }
+  }
+
+  function follow(): () => void {
+    const offs = [
+      link.on('node.overdue', scheduleLoad),
+      link.on('case.changed', scheduleLoad),
+      link.on('cases.imported', scheduleLoad),
+      link.on('supervision.changed', scheduleLoad),
+      link.on('supervision.escalated', scheduleLoad),
+      link.onResync(() => void load()),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    };
+  }
+
+  return { nodes, orders, typeNames, error, issuing, rows, truncated, load, issue, follow };
+});
