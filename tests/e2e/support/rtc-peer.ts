@@ -58,6 +58,25 @@ class TestPeer {
     return this.client.receiveStats();
   }
 
+  /** Height of the frames each remote video decodes now (0 until the first frame). */
+  async videoHeights(): Promise<{ producerId: string; height: number; framesDecoded: number }[]> {
+    const out = [];
+    for (const t of this.client.remoteTracks()) {
+      if (t.kind !== 'video') continue;
+      const receiver = (this.client as any).remote.get(t.consumerId).consumer;
+      let height = 0;
+      let framesDecoded = 0;
+      (await receiver.getStats()).forEach((s: any) => {
+        if (s.type === 'inbound-rtp') {
+          height = s.frameHeight ?? 0;
+          framesDecoded = s.framesDecoded ?? 0;
+        }
+      });
+      out.push({ producerId: t.producerId, height, framesDecoded });
+    }
+    return out;
+  }
+
   /** Runs a client method and returns its result or the error's code. */
   async call(method: string, ...args: unknown[]): Promise<unknown> {
     const [target, name] = method.startsWith('moderation.') ? [this.client.moderation, method.slice(11)] : [this.client, method];
