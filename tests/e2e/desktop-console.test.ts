@@ -156,6 +156,11 @@ describe('desktop console', () => {
     await page.locator('[data-map][data-courts="2"][data-units="2"]').waitFor();
     await page.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-active-count]').innerText()).toBe('0');
+
+    // The wall opened from the console shares its session: no second sign-in.
+    const [wall] = await Promise.all([page.waitForEvent('popup'), page.locator('[data-open-wall]').click()]);
+    await wall.locator('[data-view="wall"][data-display="1"] [data-link-state="online"]').waitFor({ timeout: 15_000 });
+    await wall.close();
   });
 
   it('shows an alarm raised through the API live, pops it up, and acknowledges it from the UI', async () => {
