@@ -96,12 +96,15 @@ describe('demo dataset', () => {
     expect(orders).toHaveLength(30);
     expect(new Set(orders.map((o: any) => o.state)).size).toBeGreaterThanOrEqual(3);
     expect(orders.every((o: any) => o.nodeId !== null && Date.parse(o.dueAt) > NOW)).toBe(true);
+    const delegations = (await hub.call('GET', '/api/v1/delegations?limit=500', undefined, officer)).body.delegations;
+    expect(delegations).toHaveLength(12);
+    expect(new Set(delegations.map((d: any) => d.state)).size).toBeGreaterThanOrEqual(3);
     const audit = hub.context.audit.list({ limit: 1000 });
     expect(audit.filter((e) => e.action === 'cases.import')).toHaveLength(3);
-    expect(audit.length).toBeLessThan(100);
+    expect(audit.length).toBeLessThan(150);
 
     const status = (await hub.call('GET', '/api/v1/demo/status', undefined, officer)).body.steps;
-    expect(status.map((s: any) => s.step)).toEqual(['organisation', 'workspace', 'cases', 'supervision', 'complete']);
+    expect(status.map((s: any) => s.step)).toEqual(['organisation', 'workspace', 'cases', 'supervision', 'delegations', 'complete']);
     const basemap = (await hub.call('GET', '/api/v1/demo/districts', undefined, officer)).body;
     expect(basemap.features.map((f: any) => f.properties.code)).toContain('110105');
     expect(basemap.features).toHaveLength(16);

@@ -12,7 +12,8 @@ import { importCases } from '../cases/import.js';
 import type { Db } from '../store/database.js';
 import { activateOnWall } from '../walls/activation.js';
 import { caseGenerator } from './cases.js';
-import { issueDemoSupervision } from './supervision.js';
+import { DemoApi } from './api.js';
+import { delegateDemoItems, issueDemoSupervision } from './supervision.js';
 import { insertCourts, insertPeople, insertUnits, readDemoCourts, type DemoCourt, type DemoPerson, type DemoUnit } from './organisation.js';
 import { SeededRandom } from './random.js';
 import { DEMO_DAILY_SCENE, DEMO_WALL_ID, insertDuty, insertWall } from './workspace.js';
@@ -31,8 +32,9 @@ export interface DemoOptions {
   seed: string;
   batchSize: number;
   supervisionOrders: number;
+  delegations: number;
 }
-const DEFAULTS: DemoOptions = { cases: 50_000, seed: DEMO_SEED, batchSize: 5000, supervisionOrders: 30 };
+const DEFAULTS: DemoOptions = { cases: 50_000, seed: DEMO_SEED, batchSize: 5000, supervisionOrders: 30, delegations: 12 };
 
 const done = (db: Db, step: string): boolean => db.prepare('SELECT 1 FROM demo_steps WHERE step = ?').get(step) !== undefined;
 const markDone = (db: Db, step: string, detail: unknown): void => {
@@ -143,6 +145,25 @@ async function cases(run: Run, people: DemoPerson[]): Promise<{ cases: number; n
   return totals;
 }
 
+/** 督办 and 事项委托 through their APIs, as the demo's leader and court users. */
+async function inFlight(run: Run): Promise<void> {
+  const api = new DemoApi(run.ctx, DEMO_PASSWORD);
+  try {
+    if (!done(run.ctx.db, 'supervision')) {
+      const orders = await issueDemoSupervision(run.ctx, api, run.random('supervision'), run.o.supervisionOrders);
+      step(run, 'supervision', () => orders);
+      run.logger.info(orders, 'demo data: 督办 orders in flight');
+    }
+    if (!done(run.ctx.db, 'delegations')) {
+      const delegations = await delegateDemoItems(api, run.random('delegations'), run.courts, run.o.delegations);
+      step(run, 'delegations', () => delegations);
+      run.logger.info(delegations, 'demo data: 事项委托 in flight');
+    }
+  } finally {
+    api.close();
+  }
+}
+
 async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
   const run: Run = {
     ctx,
@@ -159,11 +180,7 @@ async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
   run.logger.info({ courts: run.courts.length, people: people.length, units: units.length }, 'demo data: organisation');
   workspace(run, people, units);
   const totals = await cases(run, people);
-  if (!done(ctx.db, 'supervision')) {
-    const orders = await issueDemoSupervision(ctx, run.random('supervision'), DEMO_PASSWORD, o.supervisionOrders);
-    step(run, 'supervision', () => orders);
-    run.logger.info(orders, 'demo data: 督办 orders in flight');
-  }
+  await inFlight(run);
   step(run, 'complete', () => ({ seed: o.seed }));
   const ms = Math.round(performance.now() - run.started);
   run.logger.info(
