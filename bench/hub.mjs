@@ -5,7 +5,8 @@
 // 4. event fan-out from a committed mutation to 50 WebSocket clients (same process),
 // 5. the database size.
 // Full run: 1 M cases / ~10 M nodes (several minutes). --quick: 50 k cases / ~0.5 M nodes.
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DisposableStore, createLogger } from '@cc/runtime';
@@ -47,11 +48,15 @@ console.log(
 // 1. Import.
 let nodes = 0;
 let importMs = 0;
+let importCpuUs = 0;
 let rejected = 0;
 for (let from = 0; from < CASES; from += BATCH) {
   const records = benchRecords(from, Math.min(CASES, from + BATCH), courts, clock.now);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const report = importCases(ctx, SYSTEM_ACTOR, records);
+  const cpu = process.cpuUsage(cpu0);
+  importCpuUs += cpu.user + cpu.system;
   importMs += performance.now() - t0;
   nodes += report.nodes;
   rejected += report.rejected.length;
@@ -137,6 +142,9 @@ const figures = {
   rejected,
   import_nodes_per_s: Math.round(importNodesPerS),
   import_cases_per_s: Math.round(importCasesPerS),
+  // Per second of CPU the import itself used: the figure when the machine is not shared.
+  import_cpu_nodes_per_s: Math.round(nodes / (importCpuUs / 1e6)),
+  load_avg_1m: round(loadavg()[0], 1),
   deadline_tick_ms: round(tickMs, 3),
   deadline_tick_p50_ms: round(percentile(busy, 50), 3),
   deadline_tick_idle_ms: round(percentile(idle, 50), 3),
@@ -155,7 +163,7 @@ const figures = {
 };
 console.log('');
 console.log(
-  `  import        ${nodes.toLocaleString()} nodes in ${round(importMs / 1000, 1)} s → ${figures.import_nodes_per_s.toLocaleString()} nodes/s (${figures.import_cases_per_s.toLocaleString()} cases/s; target ≥ 200 000 nodes/s)`,
+  `  import        ${nodes.toLocaleString()} nodes in ${round(importMs / 1000, 1)} s → ${figures.import_nodes_per_s.toLocaleString()} nodes/s (${figures.import_cases_per_s.toLocaleString()} cases/s; ${figures.import_cpu_nodes_per_s.toLocaleString()} nodes per CPU-second; target ≥ 200 000 nodes/s)`,
 );
 console.log(
   `  deadline tick worst ${figures.deadline_tick_ms} ms, p50 ${figures.deadline_tick_p50_ms} ms over ${busy.length} ticks carrying ${transitions} transitions in 72 h; idle tick ${figures.deadline_tick_idle_ms} ms (target < 50 ms)`,
@@ -167,4 +175,6 @@ console.log(
   `  fan-out       ${CLIENTS} clients × ${FANOUT_EVENTS} events: p50 ${figures.fanout_p50_ms} ms, p99 ${figures.fanout_p99_ms} ms (target p99 < 20 ms; ${received} delivered)`,
 );
 console.log(`  database      ${figures.db_mb} MB`);
+console.log(`  machine load  ${figures.load_avg_1m} (1-minute load average on ${cpus().length} cores at the end)`);
+if (!process.argv.includes('--keep')) rmSync(dataDir, { recursive: true, force: true });
 console.log(JSON.stringify(figures));

@@ -37,7 +37,7 @@ export class DeadlineEngine {
   constructor(
     private readonly ctx: Pick<HubContext, 'mutate' | 'now'>,
     private readonly logger: Logger,
-    private readonly batch = 250,
+    private readonly batch = 100,
   ) {}
 
   addSource(source: DeadlineSource): void {

@@ -9,13 +9,19 @@ import { courtCodeSchema } from './orgs.js';
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+const knownDates = new Set<string>();
+
 /** True for a real calendar date `YYYY-MM-DD` or an ISO date-time with offset (cheap: bulk imports check millions). */
 export function isDateInput(text: string): boolean {
+  if (knownDates.has(text)) return true;
   const m = DATE.exec(text);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const date = new Date(Date.UTC(y, mo - 1, d));
-    return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+    const ok = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+    // Imports repeat the same few thousand days millions of times: remember the valid ones.
+    if (ok && knownDates.size < 100_000) knownDates.add(text);
+    return ok;
   }
   return DATE_TIME.test(text) && !Number.isNaN(Date.parse(text));
 }
