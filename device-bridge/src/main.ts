@@ -25,7 +25,10 @@ await runService({
       return token.value;
     };
     const sink = new HubSink({ hubUrl: settings.hubUrl, authorization, logger: logger.child({ module: 'hub-sink' }) });
-    disposables.add('hub-sink', () => sink.close());
+    disposables.add('hub-sink', async () => {
+      await sink.drain();
+      sink.close();
+    });
     const gb = await createGbServer(settings, sink, logger);
     disposables.add('gb28181', () => gb.close());
     const serial = new SerialDevices(settings.serialDevices, sink, logger);

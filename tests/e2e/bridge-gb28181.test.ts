@@ -302,5 +302,9 @@ describe('GB/T 28181 digest with qop=auth (stub hub)', () => {
       await fleet.close();
     }
     await waitFor('both registered', () => (b!.hub.of('device.registered').length >= 2 ? true : undefined));
+    // A bridge that stops tells the hub its devices are gone.
+    b.bridge.child.kill('SIGTERM');
+    await b.bridge.exited;
+    expect(b.hub.of('device.offline').map((e) => e.reason)).toEqual(['bridge_shutdown', 'bridge_shutdown']);
   });
 });

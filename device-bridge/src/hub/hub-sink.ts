@@ -55,6 +55,11 @@ class Lane {
     return this.queue.length;
   }
 
+  /** Something queued or in flight, and the hub reachable (not backing off). */
+  get busy(): boolean {
+    return (this.queue.length > 0 || this.sending) && !this.retryTimer;
+  }
+
   push(event: BridgeEvent): void {
     this.queue.push(event);
     if (this.queue.length > this.options.maxQueued) this.dropOldest();
@@ -158,6 +163,12 @@ export class HubSink implements EventSink {
       delivered: this.urgent.delivered + this.bulk.delivered,
       dropped: this.urgent.dropped + this.bulk.dropped,
     };
+  }
+
+  /** Gives queued urgent events (e.g. the offline events of a shutdown) a moment to reach the hub. */
+  async drain(timeoutMs = 1500): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.urgent.busy && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   }
 
   close(): void {
