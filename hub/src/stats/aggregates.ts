@@ -8,7 +8,7 @@
 import type { ClosureType } from '@cc/protocol';
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';
-import { chinaDay } from '../deadlines/calendar.js';
+import { DAY_MS, chinaDay } from '../deadlines/calendar.js';
 
 export const statsMigrations: Migration[] = [
   {
@@ -64,7 +64,43 @@ export const statsMigrations: Migration[] = [
       ) WITHOUT ROWID;
       INSERT INTO court_case_totals SELECT court_code, SUM(received), SUM(closed) FROM case_day_stats GROUP BY court_code;`,
   },
+  {
+    // Month rollups: a period reads whole months here and only its ragged ends by day.
+    id: 'stats-003',
+    sql: `
+      CREATE TABLE case_month_stats (
+        court_code TEXT NOT NULL,
+        month INTEGER NOT NULL,
+        received INTEGER NOT NULL DEFAULT 0,
+        closed INTEGER NOT NULL DEFAULT 0,
+        closed_completed INTEGER NOT NULL DEFAULT 0,
+        closed_terminated_current INTEGER NOT NULL DEFAULT 0,
+        owed_closed REAL NOT NULL DEFAULT 0,
+        recovered_closed REAL NOT NULL DEFAULT 0,
+        dishonest INTEGER NOT NULL DEFAULT 0,
+        bans INTEGER NOT NULL DEFAULT 0,
+        inquiries INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (month, court_code)
+      ) WITHOUT ROWID;
+      INSERT INTO case_month_stats
+        SELECT court_code,
+          CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 12 + CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1 AS m,
+          SUM(received), SUM(closed), SUM(closed_completed), SUM(closed_terminated_current), SUM(owed_closed), SUM(recovered_closed),
+          SUM(dishonest), SUM(bans), SUM(inquiries)
+        FROM case_day_stats GROUP BY court_code, m;`,
+  },
 ];
+
+/** Month index (year × 12 + month − 1) of a China-time day number. */
+export function monthOfDay(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+}
+
+/** China-time day number of the first day of a month index. */
+export function firstDayOfMonth(month: number): number {
+  return Date.UTC(Math.floor(month / 12), month % 12, 1) / DAY_MS;
+}
 
 /** The stats-relevant fields of a stored case. */
 export interface CaseFacts {
@@ -155,14 +191,27 @@ export class StatsDelta {
       `INSERT INTO case_day_stats (court_code, day, ${FIELDS.join(', ')}) VALUES (?, ?, ${FIELDS.map(() => '?').join(', ')})
        ON CONFLICT(day, court_code) DO UPDATE SET ${FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`,
     );
+    const month = db.prepare(
+      `INSERT INTO case_month_stats (court_code, month, ${FIELDS.join(', ')}) VALUES (?, ?, ${FIELDS.map(() => '?').join(', ')})
+       ON CONFLICT(month, court_code) DO UPDATE SET ${FIELDS.map((f) => `${f} = ${f} + excluded.${f}`).join(', ')}`,
+    );
+    const months = new Map<string, DayFigures>();
     const totals = new Map<string, { received: number; closed: number }>();
     for (const [key, figures] of this.days) {
       const [court, d] = key.split('|') as [string, string];
       day.run(court, Number(d), ...FIELDS.map((f) => figures[f]));
+      const monthKey = `${court}|${monthOfDay(Number(d))}`;
+      const sum = months.get(monthKey) ?? zero();
+      for (const f of FIELDS) sum[f] += figures[f];
+      months.set(monthKey, sum);
       const total = totals.get(court) ?? { received: 0, closed: 0 };
       total.received += figures.received;
       total.closed += figures.closed;
       totals.set(court, total);
+    }
+    for (const [key, figures] of months) {
+      const [court, m] = key.split('|') as [string, string];
+      month.run(court, Number(m), ...FIELDS.map((f) => figures[f]));
     }
     const total = db.prepare(
       `INSERT INTO court_case_totals (court_code, received, closed) VALUES (?, ?, ?)

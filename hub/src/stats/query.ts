@@ -6,6 +6,7 @@ import type { StatsFigures, StatsMetric, StatsResponse } from '@cc/protocol';
 import type { Db } from '../store/database.js';
 import { DAY_MS, chinaDay, parseDateInput } from '../deadlines/calendar.js';
 import { supervisionCounts } from '../supervision/store.js';
+import { firstDayOfMonth, monthOfDay } from './aggregates.js';
 
 interface DayRow {
   court_code: string;
@@ -71,6 +72,9 @@ function statementsOf(db: Db) {
       period: db.prepare(
         `SELECT ${SUMS} FROM case_day_stats WHERE day BETWEEN @f AND @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code`,
       ),
+      months: db.prepare(
+        `SELECT ${SUMS} FROM case_month_stats WHERE month BETWEEN @f AND @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code`,
+      ),
       after: db.prepare(
         'SELECT court_code, SUM(received - closed) AS net FROM case_day_stats WHERE day > @t AND (@court IS NULL OR court_code = @court) GROUP BY court_code',
       ),
@@ -84,12 +88,45 @@ function statementsOf(db: Db) {
   }
   return s;
 }
-const statements = new WeakMap<Db, Record<'period' | 'after' | 'totals' | 'nodes' | 'courts', ReturnType<Db['prepare']>>>();
+const statements = new WeakMap<Db, Record<'period' | 'months' | 'after' | 'totals' | 'nodes' | 'courts', ReturnType<Db['prepare']>>>();
+
+const SUM_FIELDS = [
+  'received',
+  'closed',
+  'closed_completed',
+  'closed_terminated_current',
+  'owed_closed',
+  'recovered_closed',
+  'dishonest',
+  'bans',
+  'inquiries',
+] as const;
+
+/** Per-court sums over [fromDay, toDay]: whole months from the month table, the ragged ends by day. */
+function periodRows(q: ReturnType<typeof statementsOf>, fromDay: number, toDay: number, court: string | null): DayRow[] {
+  const firstMonth = firstDayOfMonth(monthOfDay(fromDay)) === fromDay ? monthOfDay(fromDay) : monthOfDay(fromDay) + 1;
+  const lastMonth = firstDayOfMonth(monthOfDay(toDay) + 1) - 1 === toDay ? monthOfDay(toDay) : monthOfDay(toDay) - 1;
+  const parts =
+    firstMonth > lastMonth
+      ? [q.period.all({ f: fromDay, t: toDay, court })]
+      : [
+          q.period.all({ f: fromDay, t: firstDayOfMonth(firstMonth) - 1, court }),
+          q.months.all({ f: firstMonth, t: lastMonth, court }),
+          q.period.all({ f: firstDayOfMonth(lastMonth + 1), t: toDay, court }),
+        ];
+  const byCourt = new Map<string, DayRow>();
+  for (const row of parts.flat() as DayRow[]) {
+    const sum = byCourt.get(row.court_code);
+    if (!sum) byCourt.set(row.court_code, { ...row });
+    else for (const f of SUM_FIELDS) sum[f] += row[f];
+  }
+  return [...byCourt.values()];
+}
 
 export function queryStats(db: Db, now: number, range: ReturnType<typeof period>, court: string | null): StatsResponse {
   const q = statementsOf(db);
   const params = { f: range.fromDay, t: range.toDay, court };
-  const days = q.period.all(params) as DayRow[];
+  const days = periodRows(q, range.fromDay, range.toDay, court);
   // 旧存 at the start = open now − net change (received − closed) from the first day on.
   const openNow = new Map((q.totals.all(params) as { court_code: string; open: number }[]).map((r) => [r.court_code, r.open]));
   const netAfter = new Map((q.after.all(params) as { court_code: string; net: number }[]).map((r) => [r.court_code, r.net]));

@@ -73,6 +73,15 @@ describe('wall statistics', () => {
       consumptionBans: 2,
       closeRate: 0.6,
     });
+    // Ragged period ends (read by day) around whole months (read from the month rollup).
+    const ragged = await hub.request<StatsResponse>('GET', '/api/v1/stats?from=2026-01-15&to=2026-03-10', hub.tokens.officer);
+    expect(ragged.body.courts.map((x) => [x.court, x.received, x.closed, x.carriedOver])).toEqual([
+      ['A1', 1, 1, 2],
+      ['B1', 0, 1, 1],
+      ['H1', 0, 0, 0],
+    ]);
+    const oneDay = await hub.request<StatsResponse>('GET', '/api/v1/stats?from=2026-03-01&to=2026-03-01', hub.tokens.officer);
+    expect(oneDay.body.total).toMatchObject({ received: 1, closed: 1 });
     // Re-importing a case with a changed closure moves its contribution, not duplicates it.
     importCases(hub.ctx, SYSTEM_ACTOR, [
       c('(2026)甲执1号', 'A1', '2026-03-01', { closedAt: '2026-05-01', closureType: 'completed', amountRecovered: 1000, inquiryCount: 4 }),
