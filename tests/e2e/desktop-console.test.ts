@@ -199,9 +199,16 @@ describe('desktop console', () => {
     await detail.getByRole('button', { name: '提交' }).click();
     await detail.locator('[data-timeline] li[data-kind="note"]').waitFor();
 
+    // Dispatch the nearest unit: it turns busy (the wall counts it below).
+    await detail.locator('[data-action="dispatch"]').click();
+    await detail.locator('[data-compose="dispatch"] label', { hasText: '海淀一组' }).locator('input').check();
+    await detail.getByRole('button', { name: '提交' }).click();
+    await detail.locator('[data-timeline] li[data-kind="dispatched"]').waitFor();
+    await page.locator('[data-map][data-busy="1"]').waitFor({ timeout: 10_000 });
+
     // The hub holds the same trace.
     const stored = await call('GET', `/api/v1/incidents/${incidentId}`, undefined, officerToken);
-    expect(stored.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'acknowledged', 'note']);
+    expect(stored.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['raised', 'acknowledged', 'note', 'dispatched']);
     expect(stored.body.timeline[1].actorName).toBe(OFFICER.name);
     await page.screenshot({ path: join(shots, 'console.png') });
   });
@@ -288,6 +295,7 @@ describe('desktop console', () => {
     await wall.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => wall.locator('[data-counter="incidents"] .value').innerText()).toBe('2');
     await expect.poll(() => wall.locator('[data-counter="units-online"] .value').innerText()).toBe('3');
+    expect(await wall.locator('[data-counter="units-busy"] .value').innerText()).toBe('1');
     const raised = await call(
       'POST',
       '/api/v1/alarms',
