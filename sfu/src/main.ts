@@ -36,6 +36,21 @@ await runService({
       recordings,
       logger: logger.child({ module: 'signalling' }),
     };
+    rooms.onSessionEnded = (room) => {
+      const participants = [...room.memory.participants.values()];
+      const first = participants.find((p) => p.role === 'leader') ?? participants[0];
+      if (!first) return; // a live view without people: nothing to record
+      records.send({
+        kind: 'session',
+        recordId: room.memory.sessionId,
+        room: room.id,
+        sessionId: room.memory.sessionId,
+        startedAt: room.memory.startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        by: { sub: first.sub, name: first.name, ...(first.court ? { court: first.court } : {}) },
+        participants,
+      });
+    };
     const sessions = new Set<Session>();
     rooms.onRoomLost = (room) => {
       for (const session of sessions) if (session.roomId === room.id) session.dropForRejoin();

@@ -91,7 +91,8 @@ async function everyoneSeesEveryone(what: string): Promise<void> {
 
 beforeAll(async () => {
   t = await testEnv();
-  hub = startNode('hub/dist/main.js', [], t.env);
+  // The demo dataset is not needed here and takes long to load on a busy machine.
+  hub = startNode('hub/dist/main.js', [], { ...t.env, CC_HUB_DEMO: 'off' });
   await waitFor('hub healthy', () => health(t.hubUrl), 60_000);
   sfu = startNode('sfu/dist/main.js', [], { ...t.env, CC_SFU_HUB_URL: t.hubUrl, CC_SFU_WORKERS: '2', CC_SFU_CONSUMERS_PER_ROUTER: '10' });
   await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000).catch((error: unknown) => {

@@ -53,7 +53,8 @@ function probe(file: string): { codec: string; duration: number } {
 
 beforeAll(async () => {
   t = await testEnv();
-  hub = startNode('hub/dist/main.js', [], t.env);
+  // The demo dataset is not needed here and takes long to load on a busy machine.
+  hub = startNode('hub/dist/main.js', [], { ...t.env, CC_HUB_DEMO: 'off' });
   await waitFor('hub healthy', () => health(t.hubUrl), 60_000);
   sfu = startNode('sfu/dist/main.js', [], { ...t.env, CC_SFU_HUB_URL: t.hubUrl });
   await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000);
@@ -124,5 +125,18 @@ describe('SFU server-side recording (real Chromium, real ffmpeg, ffprobe)', () =
     expect(record.kind === 'recording' && record.manifest).toEqual(manifest);
     await leader.close();
     await court.close();
+
+    // The last peer left: the session's own record (who took part, when) reaches the hub.
+    const sessions = await waitFor('session record at the hub', async () => {
+      const response = await fetch(`${t.hubUrl}${CONSULTATION_RECORDS_PATH}?room=${ROOM}&kind=session`, {
+        headers: { authorization: serviceAuthorization(key, 'e2e') },
+      });
+      const body = consultationRecordListSchema.parse(await response.json());
+      return body.records.length > 0 ? body : undefined;
+    });
+    const session = sessions.records[0]!;
+    expect(session.by.sub).toBe('leader');
+    expect(session.participants.map((p) => p.sub).sort()).toEqual(['court-a', 'leader']);
+    expect(session.participants.every((p) => p.leftAt !== undefined)).toBe(true);
   });
 });

@@ -15,6 +15,8 @@ export class RoomRegistry {
   private readonly lost = new Map<string, RoomMemory>();
   /** Called with a room that was lost with its worker. */
   onRoomLost: (room: Room) => void = () => {};
+  /** Called with a room whose session ended (its last peer left). */
+  onSessionEnded: (room: Room) => void = () => {};
 
   constructor(
     private readonly pool: WorkerPool,
@@ -71,6 +73,7 @@ export class RoomRegistry {
   release(room: Room): void {
     if (!room.empty || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
+    this.onSessionEnded(room);
     room.close();
   }
 
