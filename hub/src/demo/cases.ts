@@ -49,7 +49,7 @@ interface Draft {
 }
 
 const dayPrefix = new Map<number, string>();
-const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+const pad = (n: number, width: number): string => (width === 3 && n < 100 ? (n < 10 ? '00' : '0') : n < 10 ? '0' : '') + n;
 /** `toISOString` for a million timestamps is slow; the date part is cached per day, the time part assembled. */
 export function iso(ms: number): string {
   const t = Math.floor(ms);

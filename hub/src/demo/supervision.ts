@@ -12,6 +12,8 @@ import type { SeededRandom } from './random.js';
 const DAY = 86_400_000;
 const LEADER = 'leader01';
 const courtUser = (court: string): string => `c${court}-duty`;
+/** The busiest district courts (朝阳, 海淀, 丰台, 大兴, 昌平, 通州): few sessions, and per-court node queries stay cheap. */
+const BUSY = ['110105', '110108', '110106', '110115', '110114', '110112'];
 
 const CONTENT = [
   '该节点已超期，请于期限内完成并报送办理情况',
@@ -30,7 +32,9 @@ export async function issueDemoSupervision(
   const states: Record<SupervisionOrder['state'], number> = { issued: 0, replied: 0, accepted: 0, returned: 0 };
   // A load interrupted after issuing some orders does not issue them again.
   if ((await api.call<{ orders: SupervisionOrder[] }>(LEADER, 'GET', '/api/v1/supervision?limit=1')).orders.length > 0) return states;
-  const pool = [...(await api.call<{ nodes: FlowNode[] }>(LEADER, 'GET', '/api/v1/nodes?state=overdue&limit=500')).nodes];
+  const pool: FlowNode[] = [];
+  for (const court of BUSY)
+    pool.push(...(await api.call<{ nodes: FlowNode[] }>(LEADER, 'GET', `/api/v1/nodes?state=overdue&court=${court}&limit=60`)).nodes);
   for (let i = 0; i < count && pool.length > 0; i++) {
     const node = pool.splice(r.int(0, pool.length - 1), 1)[0]!;
     const dueAt = new Date(ctx.now() + r.int(2, 10) * DAY).toISOString();
@@ -69,7 +73,7 @@ export async function delegateDemoItems(
 ): Promise<Record<Delegation['state'], number>> {
   const states: Record<Delegation['state'], number> = { requested: 0, accepted: 0, rejected: 0, completed: 0, confirmed: 0 };
   if ((await api.call<{ delegations: Delegation[] }>(LEADER, 'GET', '/api/v1/delegations?limit=1')).delegations.length > 0) return states;
-  const districts = courts.filter((c) => c.level === 'basic').slice(0, 6);
+  const districts = BUSY.map((code) => courts.find((c) => c.code === code)).filter((c) => c !== undefined);
   for (let i = 0; i < count; i++) {
     const from = districts[i % districts.length]!;
     const to = districts[(i + 1 + r.int(0, districts.length - 2)) % districts.length]!;
