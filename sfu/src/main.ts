@@ -52,9 +52,9 @@ await runService({
       });
     };
     const sessions = new Set<Session>();
-    rooms.onRoomLost = (room) => {
+    rooms.roomLostListeners.add((room) => {
       for (const session of sessions) if (session.roomId === room.id) session.dropForRejoin();
-    };
+    });
 
     const app = createHttpServer({
       service: ServiceName.Sfu,

@@ -112,6 +112,26 @@ describe('SFU ingest API (real ffmpeg, real Chromium)', () => {
       45_000,
     );
     expect(frames).toBeGreaterThan(25);
+
+    // The worker dies: the source comes back on the same ports (ffmpeg keeps sending, unaware),
+    // the viewer rejoins by itself and decodes again.
+    const [pid] = (await health(t.sfuUrl))?.details.workerPids as number[];
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('worker replaced', async () => ((await health(t.sfuUrl))?.details.workerRestarts === 1 ? true : undefined));
+    await waitFor('viewer rejoined', async () =>
+      (await viewer.evaluate(() => (window as any).ccPeer.rejoinMs.length)) > 0 ? true : undefined,
+    );
+    await waitFor(
+      'viewer decodes the ingest stream again',
+      async () => {
+        const stats: { kind: string; framesDecoded: number }[] = await viewer.evaluate(() => (window as any).ccPeer.receiveStats());
+        return (stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0) > 25 ? true : undefined;
+      },
+      45_000,
+    );
+    const listed = ((await (await api('/sources')).json()) as { sources: IngestSource[] }).sources;
+    expect(listed.map((s) => [s.sourceId, s.tracks[0]?.port])).toEqual([[source.sourceId, video.port]]);
+    source = listed[0]!;
     // A viewer may watch but not publish.
     expect(await viewer.evaluate(() => (window as any).ccPeer.call('publishCamera'))).toEqual({ error: 'forbidden' });
     await viewer.close();

@@ -28,6 +28,7 @@ type CreateListener = z.infer<typeof createIngestListenerSchema>;
 
 interface LiveSource {
   info: IngestSource;
+  request: CreateSource;
   room: Room;
   peer: Peer;
 }
@@ -43,20 +44,42 @@ export class LiveSources {
     private readonly rooms: RoomRegistry,
     private readonly settings: SfuConfig,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    rooms.roomLostListeners.add((room) => void this.rebuild(room.id));
+  }
 
-  private async plainTransport(room: Room, rtcpMux: boolean, comedia: boolean): Promise<types.PlainTransport> {
+  /** Ports: a range, or the exact ports of a source being rebuilt (the bridge keeps sending there). */
+  private async plainTransport(
+    room: Room,
+    rtcpMux: boolean,
+    comedia: boolean,
+    ports?: { rtp: number; rtcp: number },
+  ): Promise<types.PlainTransport> {
     const announced = this.settings.rtcAnnouncedAddress;
+    const base = { protocol: 'udp' as const, ip: this.settings.rtcListenIp, ...(announced ? { announcedAddress: announced } : {}) };
+    const range = { portRange: { min: this.settings.rtcMinPort, max: this.settings.rtcMaxPort } };
     return room.router.createPlainTransport({
-      listenInfo: {
-        protocol: 'udp',
-        ip: this.settings.rtcListenIp,
-        ...(announced ? { announcedAddress: announced } : {}),
-        portRange: { min: this.settings.rtcMinPort, max: this.settings.rtcMaxPort },
-      },
+      listenInfo: { ...base, ...(ports ? { port: ports.rtp } : range) },
+      ...(ports && !rtcpMux ? { rtcpListenInfo: { ...base, port: ports.rtcp } } : {}),
       rtcpMux,
       comedia,
     });
+  }
+
+  /** The source's worker died: the same source comes back on the same ports, so RTP keeps flowing. */
+  private async rebuild(roomId: string): Promise<void> {
+    for (const source of [...this.sources.values()].filter((s) => s.info.room === roomId)) {
+      this.sources.delete(source.info.sourceId);
+      try {
+        await this.build(source.info.sourceId, source.request, source.info.tracks);
+        this.logger.warn({ sourceId: source.info.sourceId, room: roomId }, 'live source rebuilt after a worker death');
+      } catch (error) {
+        this.logger.error(
+          { err: error, sourceId: source.info.sourceId },
+          'cannot rebuild the live source; the bridge must create it again',
+        );
+      }
+    }
   }
 
   private async addTrack(
@@ -64,8 +87,10 @@ export class LiveSources {
     kind: 'audio' | 'video',
     rtpParameters: types.RtpParameters,
     rtcpMux: boolean,
+    previous?: IngestTrackEndpoint,
   ): Promise<IngestTrackEndpoint> {
-    const transport = await this.plainTransport(source.room, rtcpMux, true);
+    const ports = previous ? { rtp: previous.port, rtcp: previous.rtcpPort } : undefined;
+    const transport = await this.plainTransport(source.room, rtcpMux, true, ports);
     source.peer.plainTransports.push(transport);
     const producer = await transport.produce({ kind, rtpParameters });
     source.room.announceProducer(source.peer, producer, 'device');
@@ -82,7 +107,10 @@ export class LiveSources {
   }
 
   async create(request: CreateSource): Promise<IngestSource> {
-    const sourceId = randomUUID();
+    return this.build(randomUUID(), request);
+  }
+
+  private async build(sourceId: string, request: CreateSource, previous: IngestTrackEndpoint[] = []): Promise<IngestSource> {
     const roomId = request.room ?? liveRoomId(sourceId);
     const room = await this.rooms.get(roomId);
     const claims = {
@@ -99,16 +127,18 @@ export class LiveSources {
     );
     const info: IngestSource = { sourceId, name: request.name, room: roomId, tracks: [], createdAt: new Date().toISOString() };
     if (request.deviceId !== undefined) info.deviceId = request.deviceId;
-    const source: LiveSource = { info, room, peer };
+    const source: LiveSource = { info, request, room, peer };
+    const was = (kind: string): IngestTrackEndpoint | undefined => previous.find((t) => t.kind === kind);
     try {
-      if (request.video) info.tracks.push(await this.addTrack(source, 'video', videoRtpParameters(request.video), request.rtcpMux));
-      if (request.audio) info.tracks.push(await this.addTrack(source, 'audio', audioRtpParameters(request.audio), request.rtcpMux));
+      if (request.video)
+        info.tracks.push(await this.addTrack(source, 'video', videoRtpParameters(request.video), request.rtcpMux, was('video')));
+      if (request.audio)
+        info.tracks.push(await this.addTrack(source, 'audio', audioRtpParameters(request.audio), request.rtcpMux, was('audio')));
     } catch (error) {
       this.dropPeer(source);
       throw error instanceof TypeError ? new ProtocolError(ErrorCode.ValidationFailed, { reason: error.message }, { cause: error }) : error;
     }
     this.sources.set(sourceId, source);
-    room.router.observer.once('close', () => this.sources.delete(sourceId));
     this.logger.info({ sourceId, room: roomId, name: request.name, tracks: info.tracks.length }, 'live source created');
     return info;
   }

@@ -13,8 +13,8 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly pending = new Map<string, Promise<Room>>();
   private readonly lost = new Map<string, RoomMemory>();
-  /** Called with a room that was lost with its worker. */
-  onRoomLost: (room: Room) => void = () => {};
+  /** Told about every room lost with its worker (sessions ask clients to rejoin, live sources rebuild). */
+  readonly roomLostListeners = new Set<(room: Room) => void>();
   /** Called with a room whose session ended (its last peer left). */
   onSessionEnded: (room: Room) => void = () => {};
 
@@ -56,7 +56,7 @@ export class RoomRegistry {
       this.lost.set(id, room.memory);
       this.logger.warn({ roomId: id }, 'room lost with its worker');
       room.close();
-      this.onRoomLost(room);
+      for (const listener of this.roomLostListeners) listener(room);
     };
     return room;
   }
