@@ -129,6 +129,18 @@ describe('wall definitions', () => {
     expect(shrink.body.error.details.issues[0]).toMatchObject({ path: 'layout' });
     expect((await hub.call('GET', `/api/v1/walls/${wallId}`, undefined, tech)).body.version).toBe(1);
     expect((await hub.call('DELETE', `/api/v1/walls/${wallId}`, undefined, tech)).body.error.details.children).toEqual([sceneId]);
+
+    // An empty wall can go; its history keeps a tombstone.
+    const spare = (await hub.call('POST', '/api/v1/walls', { ...GRID, name: '备用屏', displays: [] }, tech)).body;
+    expect((await hub.call('DELETE', `/api/v1/walls/${spare.id}?version=2`, undefined, tech)).body.error.code).toBe('conflict');
+    expect((await hub.call('DELETE', `/api/v1/walls/${spare.id}?version=1`, undefined, tech)).status).toBe(204);
+    expect((await hub.call('GET', `/api/v1/walls/${spare.id}`, undefined, tech)).status).toBe(404);
+    expect((await hub.call('PUT', `/api/v1/walls/${wallId}`, 'not json', { ...tech, 'content-type': 'application/json' })).status).toBe(
+      400,
+    );
+    expect((await hub.call('PUT', `/api/v1/walls/${wallId}`, { version: 1, body: { name: 'x' } }, tech)).body.error.code).toBe(
+      'validation_failed',
+    );
   });
 
   it('checks tours and schedules against the scenes of the same wall, and keeps referenced scenes', async () => {
