@@ -1,4 +1,4 @@
-/** Health of the hub and, through it, of the SFU and device bridge; polled so the UI shows state, not a frozen screen. */
+/** Health of the hub and, through it, of the SFU and device bridge (store `system`); polled so the UI shows state, not a frozen screen. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
@@ -14,6 +14,11 @@ interface ServicesAnswer {
   services: { service: string; state: 'online' | 'offline'; health?: { uptimeS: number } }[];
 }
 
+/** Where the health answers come from; tests replace it before the store's first use. */
+export const systemDeps: { baseUrl: () => string; fetchImpl?: typeof fetch } = {
+  baseUrl: () => (typeof document === 'undefined' ? 'http://127.0.0.1:8700/' : document.baseURI),
+};
+
 export const useSystemStore = defineStore('system', () => {
   const hub = ref<ServiceView>({ service: 'hub', state: 'connecting' });
   const others = ref<ServiceView[]>([
@@ -22,12 +27,18 @@ export const useSystemStore = defineStore('system', () => {
   ]);
   const lastChecked = ref<Date | undefined>();
   let timer: ReturnType<typeof setInterval> | undefined;
+  const get = async <T>(path: string, timeoutMs: number): Promise<T> => {
+    const fetchImpl = systemDeps.fetchImpl ?? fetch;
+    const response = await fetchImpl(new URL(path, systemDeps.baseUrl()), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return (await response.json()) as T;
+  };
 
   async function refresh(): Promise<void> {
     try {
-      const health = (await (await fetch('healthz', { signal: AbortSignal.timeout(3000) })).json()) as { uptimeS: number };
+      const health = await get<{ uptimeS: number }>('healthz', 3000);
       hub.value = { service: 'hub', state: 'online', uptimeS: health.uptimeS };
-      const answer = (await (await fetch('api/v1/system/services', { signal: AbortSignal.timeout(4000) })).json()) as ServicesAnswer;
+      const answer = await get<ServicesAnswer>('api/v1/system/services', 4000);
       others.value = answer.services.map((s) => {
         const view: ServiceView = { service: s.service, state: s.state };
         if (s.health) view.uptimeS = s.health.uptimeS;
