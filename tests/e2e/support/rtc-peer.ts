@@ -14,6 +14,7 @@ class TestPeer {
   readonly states: string[] = [];
   readonly layouts: { layout: string; focusPeerId: string | null }[] = [];
   mutedByLeader: boolean[] = [];
+  readonly speakers: { peerId: string | null; lastN: string[] }[] = [];
   roomState: unknown;
 
   async join(url: string, token: string, options: Partial<SfuClientOptions> = {}): Promise<string> {
@@ -30,6 +31,7 @@ class TestPeer {
     c.on(SfuClientEvent.Layout, (layout, focusPeerId) => this.layouts.push({ layout, focusPeerId }));
     c.on(SfuClientEvent.MutedByLeader, (forced) => this.mutedByLeader.push(forced));
     c.on(SfuClientEvent.RoomState, (s) => (this.roomState = s));
+    c.on(SfuClientEvent.Speakers, (peerId, lastN) => this.speakers.push({ peerId, lastN }));
     c.on(SfuClientEvent.TrackAdded, (t) => {
       if (t.kind !== 'video') return;
       const video = document.createElement('video');
@@ -46,6 +48,20 @@ class TestPeer {
 
   publishCamera(width = 640, height = 360): Promise<string[]> {
     return this.client.publishCamera({ width, height });
+  }
+
+  /** Camera from the fake device plus a synthetic microphone: a loud tone or silence. */
+  async publishCameraWithTone(loud: boolean, width = 640, height = 360): Promise<void> {
+    const video = await navigator.mediaDevices.getUserMedia({ video: { width, height } });
+    const context = new AudioContext();
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    gain.gain.value = loud ? 1 : 0;
+    const destination = context.createMediaStreamDestination();
+    oscillator.connect(gain).connect(destination);
+    oscillator.start();
+    await this.client.publish(video.getVideoTracks()[0]!, 'camera');
+    await this.client.publish(destination.stream.getAudioTracks()[0]!, 'microphone');
   }
 
   /** Subscribes to every remote producer announced so far; returns how many tracks are received. */
