@@ -1,5 +1,6 @@
 /** The demo dataset on a real SQLite file: Beijing's courts, people for every role, units, cases; seeded and resumable. */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../testing/test-hub.js';
 import { DEMO_PASSWORD, loadDemoIfEmpty } from './load.js';
@@ -7,7 +8,9 @@ import { readDemoCourts } from './organisation.js';
 
 const hubs: TestHub[] = [];
 afterEach(async () => {
-  await Promise.all(hubs.splice(0).map((h) => h.close()));
+  const closing = hubs.splice(0);
+  await Promise.all(closing.map((h) => h.close()));
+  for (const h of closing) rmSync(h.dataDir, { recursive: true, force: true });
 });
 
 const NOW = Date.parse('2026-11-21T02:00:00Z'); // 10:00 in Beijing
