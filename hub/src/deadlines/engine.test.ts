@@ -98,6 +98,18 @@ describe('deadline engine (injected clock)', () => {
     expect(overdueCount()).toBe(0);
   });
 
+  it('answers its status and runs a tick on an admin request', async () => {
+    seed();
+    const status = await hub.request<{ nextAt: string }>('GET', '/api/v1/deadlines/status', hub.tokens.courtA);
+    expect(status.body.nextAt).toBe(new Date(DUE - 3 * DAY_MS).toISOString());
+    expect((await hub.request('POST', '/api/v1/deadlines/tick', hub.tokens.officer)).status).toBe(403);
+    hub.clock.now = DUE - 3 * DAY_MS;
+    await hub.relogin();
+    const tick = await hub.request<{ handled: Record<string, number> }>('POST', '/api/v1/deadlines/tick', hub.tokens.admin);
+    expect(tick.body.handled).toEqual({ nodes: 1 });
+    expect(nodeEvents()).toEqual(['node.due_soon@A1']);
+  });
+
   it('works off a backlog in slices', () => {
     const records = Array.from({ length: 30 }, (_, i) => ({
       caseNo: `(2026)甲执${200 + i}号`,
