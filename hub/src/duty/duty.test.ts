@@ -210,6 +210,23 @@ describe('duty', () => {
       (await hub.call('POST', `/api/v1/duty/handovers/${offered.body.id}/decide`, { accept: false }, w.officerB)).body.error.code,
     ).toBe('out_of_order');
     expect((await hub.call('GET', '/api/v1/duty/handovers?status=accepted', undefined, w.admin)).body.handovers).toHaveLength(1);
+
+    // Declining leaves the shifts as they are.
+    const back = await hub.call('POST', '/api/v1/duty/handovers', { postId: w.centrePost, toPersonId: w.ids['officer-a'] }, w.officerB);
+    const declined = await hub.call(
+      'POST',
+      `/api/v1/duty/handovers/${back.body.id}/decide`,
+      { accept: false, reason: '身体不适' },
+      w.officerA,
+    );
+    expect(declined.body.status).toBe('declined');
+    expect((await hub.call('GET', '/api/v1/duty/on-duty', undefined, w.admin)).body.shifts.map((s: any) => s.personName)).toEqual([
+      '值班员乙',
+    ]);
+    expect(hub.context.audit.list({ target: `duty_handover:${back.body.id}`, limit: 10 }).at(-1)).toMatchObject({
+      action: 'duty.handover.decline',
+      after: { reason: '身体不适' },
+    });
   });
 
   it('keeps the duty log with who/when, refuses future times and other courts, and streams it as events', async () => {
