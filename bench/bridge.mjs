@@ -6,7 +6,7 @@
 // timestamps arrivals. Measures the bridge's CPU (% of one core) and RSS in steady
 // state, keepalive round trips, alarm → hub latency, and offline flaps.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GbFleet } from '../device-bridge/dist/sim/gb-fleet.js';
@@ -66,7 +66,8 @@ const bridge = spawn(process.execPath, [join(root, 'device-bridge/dist/main.js')
     CC_BRIDGE_HUB_URL: hubUrl,
     CC_BRIDGE_DEVICES_FILE: devicesFile,
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  // BENCH_BRIDGE_LOG=FILE keeps the bridge's warnings for a look afterwards.
+  stdio: ['ignore', process.env.BENCH_BRIDGE_LOG ? openSync(process.env.BENCH_BRIDGE_LOG, 'w') : 'ignore', 'inherit'],
 });
 const stopBridge = () => {
   if (bridge.exitCode === null) bridge.kill('SIGTERM');
