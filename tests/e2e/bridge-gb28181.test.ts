@@ -186,7 +186,7 @@ describe('GB/T 28181 SIP server with sipsak and simulated devices (stub hub)', (
     const alarm = await waitFor('alarm event', () => b.hub.of('alarm').find((e) => e.deviceId === BODYCAM));
     expect(alarm).toMatchObject({
       priority: 1,
-      method: 2,
+      method: 1,
       alarmType: 2,
       description: 'SOS 一键报警',
       position: { longitude: 116.397128, latitude: 39.916527 },

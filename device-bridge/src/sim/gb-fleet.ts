@@ -210,12 +210,12 @@ export class GbFleet {
     this.message(index, notify('MobilePosition', this.sn++, id, extra));
   }
 
-  /** An SOS alarm (method 1 phone/SOS is device-specific; 2 = device) with position. */
-  alarm(index: number, description: string, position?: { longitude: number; latitude: number }): number {
+  /** An alarm with position; method 1 with priority 1 is the field unit's SOS button (the hub's reading). */
+  alarm(index: number, description: string, position?: { longitude: number; latitude: number }, method = 1): number {
     const id = this.options.devices[index]!.deviceId;
     const sn = this.sn++;
     const where = position ? `<Longitude>${position.longitude}</Longitude>\n<Latitude>${position.latitude}</Latitude>\n` : '';
-    const extra = `<AlarmPriority>1</AlarmPriority>\n<AlarmMethod>2</AlarmMethod>\n<AlarmTime>${new Date().toISOString().slice(0, 19)}</AlarmTime>\n<AlarmDescription>${description}</AlarmDescription>\n${where}<Info>\n<AlarmType>2</AlarmType>\n</Info>\n`;
+    const extra = `<AlarmPriority>1</AlarmPriority>\n<AlarmMethod>${method}</AlarmMethod>\n<AlarmTime>${new Date().toISOString().slice(0, 19)}</AlarmTime>\n<AlarmDescription>${description}</AlarmDescription>\n${where}<Info>\n<AlarmType>2</AlarmType>\n</Info>\n`;
     this.message(index, notify('Alarm', sn, id, extra));
     return sn;
   }
