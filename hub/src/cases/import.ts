@@ -76,17 +76,28 @@ const caseNoOf = (raw: unknown): string | null => {
   return typeof no === 'string' ? no : null;
 };
 
-/** Checks records; `rows` gives each record's row number for the report (default: its index). */
-export function checkRecords(ctx: HubContext, actor: Actor, records: readonly unknown[], rows?: readonly number[]) {
-  const now = ctx.now();
-  const courts = new Set((ctx.db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code));
-  const scope = actor.role === 'court_user' && actor.court ? actor.court : null;
-  const catalog = catalogOf(ctx.db);
+/** How often each case number occurs in the file (duplicates are rejected, all of them). */
+export function countCaseNos(records: readonly unknown[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const raw of records) {
     const no = caseNoOf(raw);
     if (no !== null) counts.set(no, (counts.get(no) ?? 0) + 1);
   }
+  return counts;
+}
+
+/** Checks records; `rows` gives each record's row number for the report (default: its index). */
+export function checkRecords(
+  ctx: HubContext,
+  actor: Actor,
+  records: readonly unknown[],
+  rows?: readonly number[],
+  counts: Map<string, number> = countCaseNos(records),
+) {
+  const now = ctx.now();
+  const courts = new Set((ctx.db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code));
+  const scope = actor.role === 'court_user' && actor.court ? actor.court : null;
+  const catalog = catalogOf(ctx.db);
   const accepted: ValidCase[] = [];
   const rejected: ImportRejection[] = [];
   records.forEach((raw, index) => {

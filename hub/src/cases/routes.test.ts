@@ -59,6 +59,20 @@ describe('case API: import over HTTP', () => {
     ]);
   });
 
+  it('imports a large file in slices: duplicates found across slices, one audit entry per written slice', async () => {
+    const records = Array.from({ length: 4500 }, (_, i) => rec(`(2026)甲执${1000 + i}号`));
+    records[4000] = rec('(2026)甲执1010号');
+    const audit = auditCount();
+    const report = await hub.request<ImportReport>('POST', '/api/v1/cases/import', hub.tokens.officer, { records });
+    expect(report.body).toMatchObject({ received: 4500, accepted: 4498, created: 4498 });
+    expect(report.body.rejected.map((r) => [r.row, r.reason])).toEqual([
+      [10, 'duplicate_case_no'],
+      [4000, 'duplicate_case_no'],
+    ]);
+    expect(count('cases')).toBe(4498);
+    expect(auditCount() - audit).toBe(3);
+  });
+
   it('refuses malformed JSON, malformed CSV, unknown CSV columns and oversized bodies, writing nothing', async () => {
     const before = { cases: count('cases'), audit: auditCount() };
     const badJson = await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, '{"records": [', 'application/json');

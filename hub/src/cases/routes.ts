@@ -16,7 +16,7 @@ import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/aut
 import { iso } from '../deadlines/calendar.js';
 import { closeCase, completeNode } from './case-actions.js';
 import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
-import { importCases } from './import.js';
+import { importCasesSliced } from './import-sliced.js';
 import { nodeRecords } from './node-csv.js';
 import { listCases, listOpenNodes, nodesOfCase, openNodeCounts, toCase } from './read.js';
 import type { CaseRow } from './store.js';
@@ -45,15 +45,15 @@ export function registerCaseRoutes(ctx: HubContext): void {
   app.post(`${API_PREFIX}/cases/import`, { preHandler: importers }, async (request) => {
     if (isCsv(request)) {
       const csv = csvRecords(request.body as string, CASE_COLUMNS, ['caseNo', 'court', 'kind', 'filedAt', 'amountOwed']);
-      return importCases(ctx, actorOf(request), csv.records, csv.lines);
+      return importCasesSliced(ctx, actorOf(request), csv.records, csv.lines);
     }
-    return importCases(ctx, actorOf(request), parse(caseImportBodySchema, request.body).records);
+    return importCasesSliced(ctx, actorOf(request), parse(caseImportBodySchema, request.body).records);
   });
   app.post(`${API_PREFIX}/cases/nodes/import`, { preHandler: importers }, async (request) => {
     if (!isCsv(request)) throw new ProtocolError(ErrorCode.BadRequest, { contentType: 'text/csv expected' });
     const csv = csvRecords(request.body as string, NODE_COLUMNS, ['caseNo', 'type', 'startedAt']);
     const { records, lines, rejected } = nodeRecords(db, csv);
-    const report = importCases(ctx, actorOf(request), records, lines);
+    const report = await importCasesSliced(ctx, actorOf(request), records, lines);
     report.received = csv.records.length;
     report.rejected = [...rejected, ...report.rejected].sort((a, b) => a.row - b.row);
     return report;
