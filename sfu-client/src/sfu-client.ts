@@ -17,8 +17,10 @@ export interface SfuClientOptions {
   token: string;
   /** Subscribe to every remote track as it appears (default true). */
   autoSubscribe?: boolean;
-  /** Send the camera as 3 simulcast layers (default true). */
+  /** Send the camera as simulcast layers (default true). */
   simulcast?: boolean;
+  /** Asked for a fresh join token before each rejoin (hub tokens are short-lived). */
+  refreshToken?: () => Promise<string>;
 }
 
 type Source = RemoteTrack['source'];
@@ -56,9 +58,11 @@ export class SfuClient extends Emitter {
   private readonly remote = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
   private readonly tiles = new Map<string, { width: number; height: number }>();
   private closing = false;
+  private token: string;
 
   private constructor(private readonly options: SfuClientOptions) {
     super();
+    this.token = options.token;
   }
 
   static async join(options: SfuClientOptions): Promise<SfuClient> {
@@ -85,7 +89,7 @@ export class SfuClient extends Emitter {
       (message) => this.onNotification(message),
       (code) => this.onClosed(code),
     );
-    const joined = await this.channel.request('join', { token: this.options.token });
+    const joined = await this.channel.request('join', { token: this.token });
     this.peerId = joined.peerId;
     this.roomState = joined.roomState;
     this.participants.clear();
@@ -168,6 +172,7 @@ export class SfuClient extends Emitter {
     for (let attempt = 0; !this.closing; attempt++) {
       await new Promise((r) => setTimeout(r, REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]));
       try {
+        if (this.options.refreshToken) this.token = await this.options.refreshToken();
         await this.connect();
         this.emit(SfuClientEvent.Rejoined, Math.round(performance.now() - started));
         return;

@@ -169,4 +169,36 @@ describe('SFU media path (real mediasoup worker, real Chromium)', () => {
     expect((await health(t.sfuUrl))?.details.sessions).toBe(2);
     for (const page of [sender, receiver, attacker]) await page.close();
   });
+
+  it('the client library rejoins by itself when the SFU process restarts, reporting reconnecting meanwhile', async () => {
+    const ws = `${t.sfuUrl.replace('http', 'ws')}/ws`;
+    const sender = await peerPage();
+    const receiver = await peerPage();
+    await sender.evaluate(([url, tk]) => (window as any).ccPeer.join(url, tk), [ws, token('sender-3', 'restart')]);
+    await sender.evaluate(() => (window as any).ccPeer.publishCamera(320, 180));
+    await receiver.evaluate(
+      ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
+      [ws, token('receiver-3', 'restart')],
+    );
+    const frames = async (): Promise<number> =>
+      (await receiver.evaluate(() => (window as any).ccPeer.receiveStats())).find((s: any) => s.kind === 'video')?.framesDecoded ?? 0;
+    await waitFor('call running', async () => ((await frames()) > 10 ? true : undefined));
+
+    sfu.child.kill('SIGTERM');
+    await sfu.exited;
+    await waitFor('clients reconnecting', async () =>
+      (await receiver.evaluate(() => (window as any).ccPeer.states)).includes('reconnecting') ? true : undefined,
+    );
+    sfu = startNode('sfu/dist/main.js', [], t.env);
+    await waitFor('sfu healthy again', () => health(t.sfuUrl), 60_000);
+    await waitFor('both rejoined', async () => {
+      for (const page of [sender, receiver])
+        if ((await page.evaluate(() => (window as any).ccPeer.rejoinMs.length)) === 0) return undefined;
+      return true;
+    });
+    await waitFor('decoding again', async () => ((await frames()) > 10 ? true : undefined), 30_000);
+    expect((await receiver.evaluate(() => (window as any).ccPeer.states)).at(-1)).toBe('connected');
+    await sender.close();
+    await receiver.close();
+  });
 });
