@@ -26,6 +26,8 @@ export async function testEnv(extra: NodeJS.ProcessEnv = {}): Promise<TestEnv> {
     CC_DATA_DIR: dataDir,
     CC_LOG_LEVEL: 'info',
     CC_HUB_PORT: String(hub),
+    // The demo dataset takes 10–30 s to load; tests that want it pass CC_HUB_DEMO: 'auto'.
+    CC_HUB_DEMO: 'off',
     CC_HUB_SFU_URL: `http://127.0.0.1:${sfu}`,
     CC_HUB_BRIDGE_URL: `http://127.0.0.1:${bridge}`,
     CC_SFU_PORT: String(sfu),
