@@ -159,6 +159,15 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
     expect(await heard('a', 'c')).toBe(true);
   });
 
+  it('mute all silences the participants (not the leader); each may unmute itself', async () => {
+    expect((await call('leader', 'moderation.muteAll')).ok).toBe(3);
+    expect(await heard('a', 'b')).toBe(false);
+    expect(await heard('b', 'leader')).toBe(true);
+    expect(await peers.b!.page.evaluate(() => (window as any).ccPeer.mutedByLeader)).toContain(false);
+    for (const name of ['a', 'b', 'c']) expect((await call(name, 'setMicrophoneMuted', false)).error).toBeUndefined();
+    expect(await heard('a', 'b')).toBe(true);
+  });
+
   it('a locked room refuses newcomers; layout pushes reach everyone; a removed peer cannot rejoin', async () => {
     await call('leader', 'moderation.lockRoom', true);
     const late = await newPage();
