@@ -4,4 +4,3 @@ import { registerCaseRoutes } from './routes.js';
 import { casesMigrations } from './store.js';
 
 export const casesModule: HubModule = { name: 'cases', migrations: casesMigrations, register: registerCaseRoutes };
-export { importCases } from './import.js';

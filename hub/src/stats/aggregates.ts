@@ -145,13 +145,11 @@ export const NodeStateCode = { pending: 0, due_soon: 1, overdue: 2, done: 3 } as
 export class StatsDelta {
   private readonly days = new Map<string, DayFigures>();
   private readonly nodes = new Map<string, number>();
-  readonly courts = new Set<string>();
 
   private day(court: string, day: number): DayFigures {
     const key = `${court}|${day}`;
     let figures = this.days.get(key);
     if (!figures) this.days.set(key, (figures = zero()));
-    this.courts.add(court);
     return figures;
   }
 
@@ -181,8 +179,7 @@ export class StatsDelta {
       if (state !== NodeStateCode.due_soon && state !== NodeStateCode.overdue) continue;
       const key = `${court}|${state}`;
       this.nodes.set(key, (this.nodes.get(key) ?? 0) + sign);
-      this.courts.add(court);
-    }
+      }
   }
 
   /** Writes the collected deltas (call inside the writer's transaction). */
