@@ -136,6 +136,34 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
     expect(sources.sources).toEqual([]);
   });
 
+  it('plays back a recording: INVITE s=Playback with the range in t= and a history SSRC, into the SFU', async () => {
+    const body = {
+      deviceId: CAM,
+      channelId: CAM,
+      viewerId: 'console-2',
+      mode: 'playback',
+      startTime: '2026-11-21T08:00:00',
+      endTime: '2026-11-21T08:30:00',
+    };
+    const started = await call('POST', '/api/v1/streams', body);
+    expect(started.status).toBe(200);
+    const info = (await started.json()) as { streamId: string; room: string };
+    expect(info.streamId).toContain(':playback:');
+    const session = [...fleet.sessions.values()].at(-1)!;
+    expect(session.sdp).toMatch(/s=Playback/);
+    expect(session.sdp).toContain(`u=${CAM}:0`);
+    const start = Math.floor(new Date('2026-11-21T08:00:00').getTime() / 1000);
+    expect(session.sdp).toContain(`t=${start} ${start + 1800}`);
+    expect(String(session.ssrc)).toMatch(/^120000\d{4}$/);
+    await waitFor('playback live', () =>
+      hub.of('stream.state').some((e) => e.streamId === info.streamId && e.state === 'live') ? true : undefined,
+    );
+    const bad = await call('POST', '/api/v1/streams', { ...body, endTime: '2026-11-21T07:00:00' });
+    expect(bad.status).toBe(400);
+    expect((await call('DELETE', `/api/v1/streams/${encodeURIComponent(info.streamId)}/viewers/console-2`)).status).toBe(200);
+    await waitFor('BYE at the device', () => (fleet.sessions.size === 0 ? true : undefined));
+  });
+
   it('refuses streams of unknown devices and unsupported transports with clear errors', async () => {
     const unknown = await call('POST', '/api/v1/streams', {
       deviceId: '34020000001320000099',

@@ -62,7 +62,7 @@ export class GbFleet {
   private readonly handled = new Set<string>();
   private readonly retransmit: NodeJS.Timeout;
   /** Media sessions by Call-ID. */
-  readonly sessions = new Map<string, { source: PsVideoSource; host: string; port: number; ssrc: number; started: boolean }>();
+  readonly sessions = new Map<string, { source: PsVideoSource; host: string; port: number; ssrc: number; started: boolean; sdp: string }>();
   /** The last WWW-Authenticate the bridge sent. */
   lastChallenge = '';
   private cseq = 1;
@@ -245,7 +245,7 @@ export class GbFleet {
       return;
     }
     if (!this.sessions.has(callId))
-      this.sessions.set(callId, { source: this.options.video(), host, port, ssrc: Number(ssrcText), started: false });
+      this.sessions.set(callId, { source: this.options.video(), host, port, ssrc: Number(ssrcText), started: false, sdp: message.body });
     const channel = /^INVITE sip:(\d+)@/.exec(message.firstLine)?.[1] ?? '';
     const sdp = `v=0\r\no=${channel} 0 0 IN IP4 ${this.options.bindHost}\r\ns=Play\r\nc=IN IP4 ${this.options.bindHost}\r\nt=0 0\r\nm=video 15060 RTP/AVP 96\r\na=sendonly\r\na=rtpmap:96 PS/90000\r\ny=${ssrcText}\r\n`;
     const ok = answer(message, 200, 'OK', 'sim').replace(

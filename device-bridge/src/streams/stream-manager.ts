@@ -75,9 +75,11 @@ export class StreamManager {
       const state = camera.state === 'streaming' ? 'live' : camera.state === 'connecting' ? 'starting' : camera.state;
       return { streamId: body.deviceId, state, room: camera.room, videoProducerId: camera.videoProducerId, viewers: 0 };
     }
-    if (body.mode !== 'live')
-      throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'playback is not available on this bridge yet' });
-    const streamId = `${body.deviceId}:${body.channelId}`;
+    const range = body.mode === 'playback' ? playbackRange(body.startTime, body.endTime) : undefined;
+    // Viewers share a live stream; a playback is shared only by viewers of the same range.
+    const streamId = range
+      ? `${body.deviceId}:${body.channelId}:playback:${range.start}-${range.end}`
+      : `${body.deviceId}:${body.channelId}`;
     let stream = this.streams.get(streamId);
     if (!stream) {
       stream = {
@@ -90,7 +92,7 @@ export class StreamManager {
       };
       this.streams.set(streamId, stream);
       const created = stream;
-      created.ready = this.open(created, body.transport).catch(async (error: unknown) => {
+      created.ready = this.open(created, body.transport, range).catch(async (error: unknown) => {
         await this.stop(created, error instanceof Error ? error.message : String(error), 'failed');
         throw error;
       });
@@ -103,11 +105,15 @@ export class StreamManager {
     return this.info(stream);
   }
 
-  private async open(s: Stream, transport: BridgeCommandBody<'startStream'>['transport']): Promise<void> {
+  private async open(
+    s: Stream,
+    transport: BridgeCommandBody<'startStream'>['transport'],
+    range?: { start: number; end: number },
+  ): Promise<void> {
     if (transport !== 'udp')
       throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'TCP media is not available on this bridge yet' });
     const { socket, port } = await this.options.ports.bind();
-    const ssrcText = makeSsrc(this.options.sipDomain, true, this.counter++);
+    const ssrcText = makeSsrc(this.options.sipDomain, range === undefined, this.counter++);
     const sfuSsrc = randomInt(1, 0xffffffff);
     const source = await this.options.sfu
       .createSource({ name: s.channelId, deviceId: s.channelId, video: { codec: 'H264', payloadType: 102, ssrc: sfuSsrc } })
@@ -131,9 +137,11 @@ export class StreamManager {
       host: this.options.mediaHost,
       port,
       ssrc: ssrcText,
-      mode: 'live',
+      mode: range ? 'playback' : 'live',
       transport: 'udp',
       channelId: s.channelId,
+      start: range?.start,
+      end: range?.end,
     });
     if (s.dialog.answer.ssrc !== undefined && s.dialog.answer.ssrc !== Number(ssrcText)) s.media.expectSsrc(s.dialog.answer.ssrc);
     s.dialog.onBye = () => void this.stop(s, 'device ended the session', 'stopped');
@@ -168,4 +176,22 @@ export class StreamManager {
   async close(): Promise<void> {
     await Promise.all([...this.streams.values()].map((s) => this.stop(s, 'bridge shutdown', 'stopped')));
   }
+}
+
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/** A playback range (local times, as GB/T 28181 writes them) as Unix seconds for the SDP `t=` line. */
+function playbackRange(startTime: string | undefined, endTime: string | undefined): { start: number; end: number } {
+  if (!startTime || !endTime || !LOCAL_TIME.test(startTime) || !LOCAL_TIME.test(endTime)) {
+    throw new ProtocolError(
+      ErrorCode.ValidationFailed,
+      { startTime, endTime },
+      { message: 'playback needs startTime and endTime as yyyy-MM-ddTHH:mm:ss' },
+    );
+  }
+  const start = Math.floor(new Date(startTime).getTime() / 1000);
+  const end = Math.floor(new Date(endTime).getTime() / 1000);
+  if (!(end > start))
+    throw new ProtocolError(ErrorCode.ValidationFailed, { startTime, endTime }, { message: 'endTime must be after startTime' });
+  return { start, end };
 }
