@@ -179,7 +179,7 @@ export class StatsDelta {
       if (state !== NodeStateCode.due_soon && state !== NodeStateCode.overdue) continue;
       const key = `${court}|${state}`;
       this.nodes.set(key, (this.nodes.get(key) ?? 0) + sign);
-      }
+    }
   }
 
   /** Writes the collected deltas (call inside the writer's transaction). */
