@@ -1,7 +1,8 @@
 /**
  * Simulcast with the layer chosen by the tile size: a Chromium peer sends its 640x360 camera
  * as two layers (180 and 360 lines); the viewer's tile size decides which one it decodes, and
- * a hidden tile (0×0) stops the stream.
+ * a hidden tile (0×0) stops the stream. Also screen sharing (Chromium's real screen capture,
+ * auto-selected) as its own source.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   t = await testEnv();
   sfu = startNode('sfu/dist/main.js', [], t.env);
   await waitFor('sfu healthy', () => health(t.sfuUrl), 60_000);
-  browser = await launchChromium(WEBRTC_FLAGS);
+  browser = await launchChromium([...WEBRTC_FLAGS, '--auto-select-desktop-capture-source=Entire screen']);
 });
 
 afterAll(async () => {
@@ -77,6 +78,25 @@ describe('SFU simulcast: layer by tile size (real Chromium)', () => {
     );
     expect(unknown).toBe('not_found');
     await sender.close();
+    await viewer.close();
+  });
+
+  it('shares a screen as its own source, received and decoded by the others', async () => {
+    const presenter = await peer('presenter');
+    const viewer = await peer('viewer-2');
+    const producerId: string = await presenter.evaluate(() => (window as any).ccPeer.client.publishScreen());
+    await waitFor('screen decoded', async () => {
+      const tracks: { producerId: string; source: string }[] = await viewer.evaluate(() => (window as any).ccPeer.client.remoteTracks());
+      if (tracks.find((t) => t.producerId === producerId)?.source !== 'screen') return undefined;
+      const heights: { producerId: string; framesDecoded: number }[] = await viewer.evaluate(() => (window as any).ccPeer.videoHeights());
+      return (heights.find((h) => h.producerId === producerId)?.framesDecoded ?? 0) > 5 ? true : undefined;
+    });
+    await presenter.evaluate(() => (window as any).ccPeer.client.unpublish('screen'));
+    await waitFor('screen gone at the viewer', async () => {
+      const tracks: { producerId: string }[] = await viewer.evaluate(() => (window as any).ccPeer.client.remoteTracks());
+      return tracks.some((t) => t.producerId === producerId) ? undefined : true;
+    });
+    await presenter.close();
     await viewer.close();
   });
 });
