@@ -121,6 +121,17 @@ describe('desktop on the demo dataset', () => {
     // Ties in the ranking are broken by due-soon nodes and code: compare the leader's count.
     const most = Math.max(...stats.courts.map((c: { overdueNodes: number }) => c.overdueNodes));
     expect(Number(await cases.locator('[data-overdue-ranking] li .n.overdue').first().innerText())).toBe(most);
+
+    // The wall follows the hub's active scene: 日常值守 now, 应急处置 once a duty officer activates it.
+    const [wall] = (await call('GET', '/api/v1/walls', undefined, officer)).walls as { id: string }[];
+    const { scenes } = (await call('GET', `/api/v1/walls/${wall!.id}/scenes`, undefined, officer)) as {
+      scenes: { id: string; body: { name: string } }[];
+    };
+    const emergency = scenes.find((s) => s.body.name === '应急处置')!;
+    const banner = page.locator('[data-wall-active]');
+    await expect.poll(() => banner.innerText()).toBe('预案：日常值守');
+    await call('POST', `/api/v1/walls/${wall!.id}/activate`, { kind: 'scene', id: emergency.id }, officer);
+    await expect.poll(() => banner.innerText(), { timeout: 10_000 }).toBe('预案：应急处置');
     await page.close();
     expect(external).toEqual([]);
   });

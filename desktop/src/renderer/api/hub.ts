@@ -10,6 +10,9 @@ import type {
   Principal,
   StatsResponse,
   SupervisionOrder,
+  WallBody,
+  WallDoc,
+  WallState,
   manualAlarmSchema,
   supervisionCreateSchema,
 } from '@cc/protocol';
@@ -59,6 +62,11 @@ export function hubApi(client: ApiClient) {
     nodeTypes: async () => (await client.request<{ nodeTypes: NodeType[] }>('GET', 'api/v1/catalog/node-types')).nodeTypes,
     supervisionOrders: async () => (await client.request<{ orders: SupervisionOrder[] }>('GET', 'api/v1/supervision?limit=500')).orders,
     issueSupervision: (order: SupervisionCreate) => client.request<SupervisionOrder>('POST', 'api/v1/supervision', order),
+    walls: async () => (await client.request<{ walls: WallDoc<WallBody>[] }>('GET', 'api/v1/walls')).walls,
+    wallState: (wallId: string) => client.request<WallState>('GET', `api/v1/walls/${encodeURIComponent(wallId)}/state`),
+    /** A scene or tour of a wall (only its name is used here). */
+    wallDoc: (wallId: string, kind: 'scene' | 'tour', id: string) =>
+      client.request<WallDoc<{ name: string }>>('GET', `api/v1/walls/${encodeURIComponent(wallId)}/${kind}s/${encodeURIComponent(id)}`),
     raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
   };
 }

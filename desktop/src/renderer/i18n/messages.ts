@@ -106,6 +106,7 @@ export const messages = {
     wall: {
       display: '第 {n} 屏',
       waiting: '等待预案',
+      active: { scene: '预案：{name}', tour: '轮巡：{name}' },
       activeIncidents: '处置中事件',
       unitsOnline: '在线单兵/车组',
       unitsBusy: '执行任务',
@@ -233,6 +234,7 @@ export const messages = {
     wall: {
       display: 'Display {n}',
       waiting: 'Waiting for a scene',
+      active: { scene: 'Scene: {name}', tour: 'Tour: {name}' },
       activeIncidents: 'Active incidents',
       unitsOnline: 'Field units online',
       unitsBusy: 'Units on task',

@@ -1,0 +1,77 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeFetch, socketFactory } from '../testing/fakes';
+import { linkDeps, useLinkStore } from './link';
+import { sessionDeps } from './session';
+import { memoryTokenStorage } from './session-storage';
+import { useWallStore } from './wall';
+
+const doc = (id: string, name: string, wallId: string | null = 'w1') => ({
+  id,
+  wallId,
+  version: 1,
+  updatedAt: 'x',
+  updatedBy: 'y',
+  body: { name },
+});
+
+describe('wall store', () => {
+  it('shows the active scene on load and follows wall.activated for its own wall only', async () => {
+    const fake = fakeFetch((r) => {
+      if (r.path === '/api/v1/walls') return { status: 200, body: { walls: [doc('w1', '指挥大厅', null), doc('w2', '会商室', null)] } };
+      if (r.path === '/api/v1/walls/w1/state')
+        return {
+          status: 200,
+          body: { wallId: 'w1', active: { kind: 'scene', id: 's1', version: 1 }, activatedAt: 'x', activatedBy: 'y', scheduleId: null },
+        };
+      if (r.path === '/api/v1/walls/w1/scenes/s1') return { status: 200, body: doc('s1', '日常值守') };
+      if (r.path === '/api/v1/walls/w1/scenes/s2') return { status: 200, body: doc('s2', '应急处置') };
+      if (r.path === '/api/v1/walls/w1/tours/t1') return { status: 200, body: doc('t1', '摄像机轮巡') };
+      return undefined;
+    });
+    const sockets = socketFactory();
+    sessionDeps.baseUrl = () => 'http://hub.test/';
+    sessionDeps.storage = () => memoryTokenStorage('tok');
+    sessionDeps.fetchImpl = fake.fetchImpl;
+    linkDeps.socket = sockets.open;
+    setActivePinia(createPinia());
+    const wall = useWallStore();
+    wall.follow();
+    useLinkStore().connect('tok');
+    const socket = sockets.last();
+    socket.frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(wall.active).toEqual({ kind: 'scene', id: 's1', name: '日常值守' }));
+    expect(wall.wallName).toBe('指挥大厅');
+
+    const activated = (seq: number, wallId: string, kind: 'scene' | 'tour', id: string) =>
+      socket.frame({
+        type: 'event',
+        event: { seq, at: 'x', type: 'wall.activated', court: null, data: { wallId, kind, id, version: 1, by: 'y', scheduleId: null } },
+      });
+    activated(1, 'w2', 'scene', 's9');
+    activated(2, 'w1', 'scene', 's2');
+    await vi.waitFor(() => expect(wall.active?.name).toBe('应急处置'));
+    activated(3, 'w1', 'tour', 't1');
+    await vi.waitFor(() => expect(wall.active).toEqual({ kind: 'tour', id: 't1', name: '摄像机轮巡' }));
+  });
+
+  it('picks the wall named in the URL, and shows nothing active on a hub without walls', async () => {
+    sessionDeps.fetchImpl = fakeFetch((r) =>
+      r.path === '/api/v1/walls'
+        ? { status: 200, body: { walls: [doc('w1', '指挥大厅', null), doc('w2', '会商室', null)] } }
+        : r.path === '/api/v1/walls/w2/state'
+          ? { status: 200, body: { wallId: 'w2', active: null, activatedAt: null, activatedBy: null, scheduleId: null } }
+          : undefined,
+    ).fetchImpl;
+    setActivePinia(createPinia());
+    const wall = useWallStore();
+    await wall.load('w2');
+    expect([wall.wallId, wall.wallName, wall.active]).toEqual(['w2', '会商室', null]);
+
+    sessionDeps.fetchImpl = fakeFetch(() => undefined).fetchImpl;
+    setActivePinia(createPinia());
+    const none = useWallStore();
+    await none.load();
+    expect([none.wallId, none.active]).toEqual([null, null]);
+  });
+});
