@@ -136,9 +136,14 @@ export class CaseWriter {
       caseId = Number(this.insert.run(c.caseNo, ...values).lastInsertRowid);
     }
     delta.addCase({ ...c, court: c.court }, 1);
-    const byKey = new Map(stored.map((n) => [nodeKey(n.type, n.cycle), n]));
-    const writes = [...incoming, ...followUps(c, incoming, stored, catalog)];
-    for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta, byKey.get(nodeKey(node.type.code, node.cycle)));
+    const extra = followUps(c, incoming, stored, catalog);
+    const writes = extra.length > 0 ? [...incoming, ...extra] : incoming;
+    if (stored.length === 0) {
+      for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta);
+    } else {
+      const byKey = new Map(stored.map((n) => [nodeKey(n.type, n.cycle), n]));
+      for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta, byKey.get(nodeKey(node.type.code, node.cycle)));
+    }
     // A case moved to another court takes its untouched nodes along.
     if (before && before.court_code !== c.court) {
       const touched = new Set(writes.map((n) => nodeKey(n.type.code, n.cycle)));

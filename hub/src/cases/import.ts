@@ -22,7 +22,9 @@ const reject = (reason: ImportRejection['reason'], detail: string): Check => ({ 
 function checkNodes(input: CaseImport, catalog: Map<string, NodeType>, now: number): NodeWrite[] | Check {
   const nodes: NodeWrite[] = [];
   const seen = new Set<string>();
-  for (const [i, n] of (input.nodes ?? []).entries()) {
+  const list = input.nodes ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i]!;
     const type = catalog.get(n.type);
     if (!type) return reject('unknown_node_type', `nodes.${i}.type: ${n.type}`);
     const key = `${n.type}|${n.cycle}`;

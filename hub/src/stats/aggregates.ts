@@ -172,14 +172,14 @@ export class StatsDelta {
   /** A node of `court` moved from state `from` to `to` (null: did not exist / removed). */
   moveNode(court: string, from: number | null, to: number | null): void {
     if (from === to) return;
-    for (const [state, sign] of [
-      [from, -1],
-      [to, 1],
-    ] as const) {
-      if (state !== NodeStateCode.due_soon && state !== NodeStateCode.overdue) continue;
-      const key = `${court}|${state}`;
-      this.nodes.set(key, (this.nodes.get(key) ?? 0) + sign);
-    }
+    // Called for every node written: no allocations for the common pending/done case.
+    if (from === NodeStateCode.due_soon || from === NodeStateCode.overdue) this.count(court, from, -1);
+    if (to === NodeStateCode.due_soon || to === NodeStateCode.overdue) this.count(court, to, 1);
+  }
+
+  private count(court: string, state: number, sign: 1 | -1): void {
+    const key = `${court}|${state}`;
+    this.nodes.set(key, (this.nodes.get(key) ?? 0) + sign);
   }
 
   /** Writes the collected deltas (call inside the writer's transaction). */
