@@ -12,6 +12,14 @@ const mediaCodecs = [
 ];
 const fb = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
 let nextSsrc = 100000;
+const open = new Set();
+// Ctrl-C or a timeout must not leave workers or socat behind.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const rig of open) rig.close();
+    process.exit(130);
+  });
+}
 
 export class Rig {
   static async create() {
@@ -28,6 +36,7 @@ export class Rig {
     await new Promise((r) => probe.bind(0, '127.0.0.1', r));
     rig.bulkPort = probe.address().port;
     await new Promise((r) => probe.close(r));
+    open.add(rig);
     rig.socat = spawn('socat', ['-u', `UDP4-RECV:${rig.bulkPort},bind=127.0.0.1,rcvbuf=16777216`, 'OPEN:/dev/null'], { stdio: 'ignore' });
     return rig;
   }
@@ -85,6 +94,7 @@ export class Rig {
   close() {
     for (const r of this.replayers) r.close();
     for (const s of this.sinks) s.close();
+    open.delete(this);
     this.worker.close();
     this.socat.kill('SIGKILL');
   }
