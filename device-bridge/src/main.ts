@@ -1,4 +1,5 @@
 /** Device bridge service entry: GB/T 28181, SIP intercoms, RTSP cameras and serial devices meet the hub and SFU here. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ServiceName } from '@cc/protocol';
 import { PRODUCT_VERSION, createHttpServer, loadJoinTokenKey, runService, serviceAuthorization } from '@cc/runtime';
 import { bridgeConfigSchema } from './config.js';
@@ -54,6 +55,18 @@ await runService({
     });
     disposables.add('streams', () => streams.close());
 
+    // Event-loop delay: the first thing to look at when SIP answers come late.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    disposables.add('loop-delay', () => {
+      loopDelay.disable();
+    });
+    const loop = (): Record<string, number> => {
+      const figures = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return figures;
+    };
+
     const app = createHttpServer({
       service: ServiceName.Bridge,
       version: PRODUCT_VERSION,
@@ -64,6 +77,8 @@ await runService({
         devices: gb.registry.counts(),
         messages: gb.stats,
         hub: sink.stats(),
+        streams: streams.stats(),
+        eventLoop: loop(),
       }),
     });
     registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial, streams }));
