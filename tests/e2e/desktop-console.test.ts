@@ -205,6 +205,7 @@ describe('desktop console', () => {
     await detail.getByRole('button', { name: '提交' }).click();
     await detail.locator('[data-timeline] li[data-kind="dispatched"]').waitFor();
     await page.locator('[data-map][data-busy="1"]').waitFor({ timeout: 10_000 });
+    await detail.locator('[data-nearest-units] li', { hasText: '海淀一组' }).locator('[data-unit-status="busy"]').waitFor();
 
     // The hub holds the same trace.
     const stored = await call('GET', `/api/v1/incidents/${incidentId}`, undefined, officerToken);

@@ -7,24 +7,14 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue';
 import { baseStyle, districtsUrl } from './map-style';
-import {
-  byLabelPriority,
-  declutter,
-  districtLabels,
-  pulseRadius,
-  unitColour,
-  type AlarmPoint,
-  type CourtPoint,
-  type UnitPoint,
-} from './map-data';
+import { byLabelPriority, declutter, districtLabels, type AlarmPoint, type CourtPoint, type UnitPoint } from './map-data';
+import { alarmLayer, courtLayers, districtNameLayer, labelSizeOf, unitLayer } from './map-layers';
 
 maplibregl.setWorkerUrl(workerUrl);
 
-const FONT = 'Noto Sans CJK SC, Noto Sans SC, sans-serif';
 const BEIJING: [number, number, number, number] = [115.42, 39.44, 117.51, 41.06];
 
 export interface MapInputs {
@@ -47,7 +37,7 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
   /** Court codes whose label fits at the current view (recomputed when the view settles). */
   let labelled = new Set<string>();
   const scale = inputs.large ? 1.6 : 1;
-  const labelSize = 13 * scale;
+  const labelSize = labelSizeOf(scale);
 
   function placeLabels(): void {
     if (!map) return;
@@ -60,75 +50,11 @@ export function useConsoleMap(container: Ref<HTMLElement | null>, inputs: MapInp
   }
 
   function layers(): Layer[] {
-    const selected = inputs.selectedId();
     return [
-      new TextLayer<{ name: string; position: [number, number] }>({
-        id: 'district-names',
-        data: districts,
-        getPosition: (d) => d.position,
-        getText: (d) => d.name,
-        getSize: 12 * scale,
-        getColor: [120, 160, 210, 150],
-        fontFamily: FONT,
-        characterSet: 'auto',
-      }),
-      new ScatterplotLayer<CourtPoint>({
-        id: 'courts',
-        data: inputs.courts(),
-        getPosition: (d) => d.position,
-        getRadius: (d) => (d.level === 'high' ? 9 : d.level === 'intermediate' ? 7 : 5) * scale,
-        radiusUnits: 'pixels',
-        getFillColor: [79, 143, 224, 255],
-        getLineColor: [230, 240, 255, 255],
-        lineWidthMinPixels: 1.5,
-        stroked: true,
-        pickable: true,
-      }),
-      new TextLayer<CourtPoint>({
-        id: 'court-names',
-        data: inputs.courts().filter((c) => labelled.has(c.code)),
-        getPosition: (d) => d.position,
-        getText: (d) => d.label,
-        getSize: labelSize,
-        getColor: [225, 235, 250, 255],
-        getPixelOffset: [10 * scale, 0],
-        getTextAnchor: 'start',
-        getAlignmentBaseline: 'center',
-        fontFamily: FONT,
-        characterSet: 'auto',
-        outlineWidth: 2,
-        outlineColor: [5, 11, 22, 255],
-        fontSettings: { sdf: true },
-      }),
-      new ScatterplotLayer<UnitPoint>({
-        id: 'units',
-        data: inputs.units(),
-        getPosition: (d) => d.position,
-        getRadius: 5 * scale,
-        radiusUnits: 'pixels',
-        getFillColor: (d) => unitColour(d.status, d.ageS),
-        getLineColor: [10, 20, 30, 255],
-        lineWidthMinPixels: 1,
-        stroked: true,
-        pickable: true,
-        updateTriggers: { getFillColor: [Math.floor(Date.now() / 60_000)] },
-      }),
-      new ScatterplotLayer<AlarmPoint>({
-        id: 'alarms',
-        data: inputs.alarms(),
-        getPosition: (d) => d.position,
-        getRadius: (d) => pulseRadius(d, phase) * scale,
-        radiusUnits: 'pixels',
-        getFillColor: (d) => (d.priority <= 1 ? [255, 59, 48, 170] : [255, 149, 0, 170]),
-        getLineColor: (d) => (d.incidentId === selected ? [255, 255, 255, 255] : [255, 90, 80, 255]),
-        lineWidthMinPixels: 2,
-        stroked: true,
-        pickable: true,
-        onClick: (info: PickingInfo<AlarmPoint>) => {
-          if (info.object) inputs.onSelect(info.object.incidentId);
-        },
-        updateTriggers: { getRadius: [phase], getLineColor: [selected] },
-      }),
+      districtNameLayer(districts, scale),
+      ...courtLayers(inputs.courts(), labelled, scale),
+      unitLayer(inputs.units(), scale),
+      alarmLayer(inputs.alarms(), { phase, selected: inputs.selectedId(), scale, onSelect: inputs.onSelect }),
     ];
   }
 
