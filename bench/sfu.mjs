@@ -17,6 +17,13 @@ const SITES = 10; // producers in the sweep: 10 sites × (low video + audio)
 const log = (text) => process.stderr.write(`${text}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Rejects when `promise` takes longer than `ms`: a starved machine must not hang the bench. */
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 log('bench:sfu — encoding the clips once (ffmpeg: VP8 320x180, VP8 640x360, Opus)…');
 const clips = await encodeClips();
 
@@ -37,16 +44,28 @@ async function sweep() {
   const bulk = [];
   const results = [];
   for (const target of STEPS) {
-    while (subscribers * producers.length < target) {
-      const { transport } = await rig.subscriber({ bulk: true });
-      for (const p of producers) bulk.push(await rig.consume(transport, p.producer));
-      subscribers++;
-    }
-    await sleep(1000);
-    probeSub.sink.latencies.length = 0;
+    let m;
     const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
-    const m = await measure(rig, WINDOW_MS, bulk, expected);
+    try {
+      await within(
+        60_000,
+        `adding consumers up to ${target}`,
+        (async () => {
+          while (subscribers * producers.length < target) {
+            const { transport } = await rig.subscriber({ bulk: true });
+            for (const p of producers) bulk.push(await rig.consume(transport, p.producer));
+            subscribers++;
+          }
+        })(),
+      );
+      await sleep(1000);
+      probeSub.sink.latencies.length = 0;
+      lag.enable();
+      m = await within(WINDOW_MS + 60_000, `measuring ${target} consumers`, measure(rig, WINDOW_MS, bulk, expected));
+    } catch (error) {
+      log(`  stopped the sweep: ${error.message}`);
+      break;
+    }
     lag.disable();
     log(`    (bench event-loop lag p99 ${round(lag.percentile(99) / 1e6, 1)} ms)`);
     const lat = probeSub.sink.latencies;
@@ -125,7 +144,7 @@ async function consultation24() {
 log(`sweep: consumers on one worker (${SITES} sites × VP8 320x180 + Opus), ${WINDOW_MS / 1000} s per step`);
 const steps = await sweep();
 const passing = steps.filter((s) => s.lossPct < 1);
-const best = passing.at(-1) ?? steps[0];
+const best = passing.at(-1) ?? steps[0] ?? { consumers: 0, lossPct: NaN, cpuPct: NaN, p50: NaN, p99: NaN };
 log('subscribe → first keyframe on the worker (VP8 640x360 replay, PLI answered by the replayer)…');
 const joins = await joinToFirstFrame(quick ? 10 : 30);
 log('join → first decoded frame in Chromium through the SFU service (signalling, ICE, DTLS, decode)…');
