@@ -173,7 +173,7 @@ const summary = {
 };
 log('');
 log(
-  `consumers per worker at < 1 % loss: ${summary.consumers_per_worker} (highest step tried: ${steps.at(-1).consumers}; loss there ${steps.at(-1).lossPct} %)`,
+  `consumers per worker at < 1 % loss: ${summary.consumers_per_worker} (highest step tried: ${steps.at(-1)?.consumers}; loss there ${steps.at(-1)?.lossPct} %)`,
 );
 log(`worker CPU at that load: ${summary.worker_cpu_pct_at_max} % of a core → ${summary.cpu_pct_per_consumer} % per consumer`);
 log(`added latency through the SFU at that load: p50 ${summary.added_latency_p50_ms} ms, p99 ${summary.added_latency_p99_ms} ms`);
