@@ -153,6 +153,9 @@ describe('desktop console', () => {
     expect(await page.locator('[data-officer]').innerText()).toContain(OFFICER.name);
     const token = await page.evaluate(() => sessionStorage.getItem('cc.session.token'));
     expect(token).toMatch(/.+/);
+    // A reload keeps the session (sessionStorage) and goes live again without signing in.
+    await page.reload();
+    await page.locator('[data-view="console"] [data-link-state="online"]').waitFor({ timeout: 15_000 });
     await page.locator('[data-map][data-courts="2"][data-units="2"]').waitFor();
     await page.locator('[data-map-ready="true"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-active-count]').innerText()).toBe('0');

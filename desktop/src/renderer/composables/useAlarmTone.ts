@@ -33,6 +33,16 @@ export function playAlarmTone(): void {
   }
 }
 
-export function useAlarmTone(): { play: () => void; unlock: () => void } {
-  return { play: playAlarmTone, unlock: unlockAlarmTone };
+/**
+ * Browsers keep audio suspended until the user interacts with the page: after a reload the
+ * sign-in click is gone, so the first click or key press anywhere unlocks the tone.
+ */
+export function unlockAlarmToneOnFirstGesture(target: EventTarget = document): void {
+  const unlock = (): void => {
+    unlockAlarmTone();
+    target.removeEventListener('pointerdown', unlock, true);
+    target.removeEventListener('keydown', unlock, true);
+  };
+  target.addEventListener('pointerdown', unlock, true);
+  target.addEventListener('keydown', unlock, true);
 }
