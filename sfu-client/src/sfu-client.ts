@@ -131,14 +131,24 @@ export class SfuClient extends Emitter {
     return transport;
   }
 
+  /** No transport is disconnected or failed (an unused send transport stays 'new'). */
+  private transportsHealthy(): boolean {
+    return [this.sendTransport, this.recvTransport].every(
+      (t) => !t || (t.connectionState !== 'disconnected' && t.connectionState !== 'failed'),
+    );
+  }
+
   /** A network change: ask for new ICE parameters and restart ICE on that transport. */
   private async onTransportState(transport: types.Transport, state: RTCPeerConnectionState): Promise<void> {
-    if (state === 'connected' && this.state === 'reconnecting' && !this.closing) this.setState('connected');
-    if ((state !== 'disconnected' && state !== 'failed') || this.closing || transport.closed) return;
+    if (this.closing) return;
+    if (state === 'connected' && this.state === 'reconnecting' && this.transportsHealthy()) this.setState('connected');
+    if ((state !== 'disconnected' && state !== 'failed') || transport.closed) return;
     this.setState('reconnecting');
     try {
       const { iceParameters } = await this.channel.request('restartIce', { transportId: transport.id });
       await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+      // A restart on a path that still works never passes through 'disconnected' again.
+      if (this.transportsHealthy()) this.setState('connected');
     } catch {
       // The socket is gone too: the rejoin loop takes over.
     }
