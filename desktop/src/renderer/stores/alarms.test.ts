@@ -118,6 +118,15 @@ describe('alarms store', () => {
     expect(alarms.actionError).toBeNull();
   });
 
+  it('forgets every incident when it stops following (sign-out), so the next user starts clean', async () => {
+    const { alarms, socket, stop } = setup({ i1: sampleIncident() });
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(alarms.active).toHaveLength(1));
+    alarms.select('i1');
+    stop();
+    expect([alarms.active, alarms.selected, alarms.ringing]).toEqual([[], undefined, []]);
+  });
+
   it('keeps state unchanged and shows the error when an action is refused', async () => {
     const { alarms, socket } = setup({ i1: sampleIncident() });
     socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });

@@ -83,7 +83,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
     }
   }
 
-  /** Subscribes to the link: live alarms and incident updates, reload on resync. Returns the unsubscribe. */
+  /** Subscribes to the link: live alarms and incident updates, reload on resync. The returned stop also forgets everything (sign-out). */
   function follow(): () => void {
     const offs = [
       link.on('alarm.raised', (data) => {
@@ -100,7 +100,13 @@ export const useAlarmsStore = defineStore('alarms', () => {
       }),
       link.onResync(() => void load().catch(() => undefined)),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      offs.forEach((off) => off());
+      incidents.value = {};
+      selectedId.value = null;
+      ringing.value = [];
+      actionError.value = null;
+    };
   }
 
   return {

@@ -61,6 +61,10 @@ export const useOrgStore = defineStore('org', () => {
     return () => {
       offs.forEach((off) => off());
       if (reloadTimer) clearTimeout(reloadTimer);
+      // What one user may see is not for the next one who signs in.
+      courts.value = [];
+      units.value = [];
+      devices.value = [];
     };
   }
 

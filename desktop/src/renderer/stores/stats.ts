@@ -39,6 +39,8 @@ export const useStatsStore = defineStore('stats', () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
       timer = undefined;
+      figures.value = null;
+      available.value = false;
     };
   }
 

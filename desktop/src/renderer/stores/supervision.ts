@@ -77,6 +77,9 @@ export const useSupervisionStore = defineStore('supervision', () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
       timer = undefined;
+      nodes.value = [];
+      orders.value = [];
+      error.value = null;
     };
   }
 

@@ -52,7 +52,12 @@ export const useWallStore = defineStore('wall', () => {
       }),
       link.onResync(() => void load(preferred)),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      offs.forEach((off) => off());
+      wallId.value = null;
+      wallName.value = '';
+      active.value = null;
+    };
   }
 
   return { wallId, wallName, active, load, follow };
