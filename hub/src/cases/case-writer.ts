@@ -5,7 +5,8 @@
  */
 import type { CaseKind, ClosureType, NodeType } from '@cc/protocol';
 import type { Db } from '../store/database.js';
-import { addMonths, computeDue } from '../deadlines/calendar.js';
+import { calendarOf } from '../catalog/calendar.js';
+import { addMonths, computeDue, type HolidayCalendar } from '../deadlines/calendar.js';
 import type { StatsDelta } from '../stats/aggregates.js';
 import { caseFacts, type CaseRow, type NodeRow, type NodeWrite, type NodeWriter } from './store.js';
 
@@ -43,7 +44,13 @@ function blockingNodes(closure: ClosureType, incoming: NodeWrite[], stored: Node
 }
 
 /** Follow-up nodes: the next occurrence of done recurring nodes; the 终本 re-check on a 终本 closure. */
-function followUps(c: ValidCase, incoming: NodeWrite[], stored: NodeRow[], catalog: Map<string, NodeType>): NodeWrite[] {
+function followUps(
+  c: ValidCase,
+  incoming: NodeWrite[],
+  stored: NodeRow[],
+  catalog: Map<string, NodeType>,
+  calendar: HolidayCalendar,
+): NodeWrite[] {
   // Most cases have neither: skip the bookkeeping (bulk imports write millions of nodes).
   const repeats =
     incoming.some((n) => n.type.rule.repeat && n.doneAt !== null) ||
@@ -61,7 +68,7 @@ function followUps(c: ValidCase, incoming: NodeWrite[], stored: NodeRow[], catal
     if (known.has(nodeKey(n.type.code, n.cycle + 1))) continue;
     const startedAt = addMonths(n.startedAt, repeat.everyMonths);
     known.add(nodeKey(n.type.code, n.cycle + 1));
-    extra.push({ type: n.type, cycle: n.cycle + 1, startedAt, dueAt: computeDue(startedAt, n.type.rule), doneAt: null });
+    extra.push({ type: n.type, cycle: n.cycle + 1, startedAt, dueAt: computeDue(startedAt, n.type.rule, calendar), doneAt: null });
   }
   const recheck = catalog.get('terminated_recheck');
   if (
@@ -70,7 +77,7 @@ function followUps(c: ValidCase, incoming: NodeWrite[], stored: NodeRow[], catal
     recheck?.active &&
     ![...known].some((k) => k.startsWith('terminated_recheck|'))
   ) {
-    extra.push({ type: recheck, cycle: 0, startedAt: c.closedAt, dueAt: computeDue(c.closedAt, recheck.rule), doneAt: null });
+    extra.push({ type: recheck, cycle: 0, startedAt: c.closedAt, dueAt: computeDue(c.closedAt, recheck.rule, calendar), doneAt: null });
   }
   return extra;
 }
@@ -81,7 +88,7 @@ export class CaseWriter {
   private readonly update;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly nodes: NodeWriter,
   ) {
     this.find = db.prepare('SELECT * FROM cases WHERE case_no = ?');
@@ -136,7 +143,7 @@ export class CaseWriter {
       caseId = Number(this.insert.run(c.caseNo, ...values).lastInsertRowid);
     }
     delta.addCase({ ...c, court: c.court }, 1);
-    const extra = followUps(c, incoming, stored, catalog);
+    const extra = followUps(c, incoming, stored, catalog, calendarOf(this.db));
     const writes = extra.length > 0 ? [...incoming, ...extra] : incoming;
     if (stored.length === 0) {
       for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta);

@@ -9,7 +9,8 @@ import { caseImportSchema, type CaseImport, type ImportRejection, type ImportRep
 import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import { catalogOf } from '../catalog/repository.js';
-import { computeDue, parseDateInput } from '../deadlines/calendar.js';
+import { computeDue, parseDateInput, type HolidayCalendar } from '../deadlines/calendar.js';
+import { calendarOf } from '../catalog/calendar.js';
 import { StatsDelta } from '../stats/aggregates.js';
 import { CaseWriter, type ValidCase } from './case-writer.js';
 import { fastCase } from './fast-check.js';
@@ -19,7 +20,7 @@ import type { NodeWrite } from './store.js';
 type Check = { ok: true; value: ValidCase } | { ok: false; rejection: Omit<ImportRejection, 'row' | 'caseNo'> };
 const reject = (reason: ImportRejection['reason'], detail: string): Check => ({ ok: false, rejection: { reason, detail } });
 
-function checkNodes(input: CaseImport, catalog: Map<string, NodeType>, now: number): NodeWrite[] | Check {
+function checkNodes(input: CaseImport, catalog: Map<string, NodeType>, now: number, calendar: HolidayCalendar): NodeWrite[] | Check {
   const nodes: NodeWrite[] = [];
   const seen = new Set<string>();
   const list = input.nodes ?? [];
@@ -34,13 +35,23 @@ function checkNodes(input: CaseImport, catalog: Map<string, NodeType>, now: numb
     const doneAt = n.doneAt === undefined ? null : parseDateInput(n.doneAt);
     if (startedAt > now) return reject('future_date', `nodes.${i}.startedAt: ${n.startedAt}`);
     if (doneAt !== null && doneAt > now) return reject('future_date', `nodes.${i}.doneAt: ${n.doneAt}`);
-    const dueAt = n.dueAt === undefined ? computeDue(startedAt, type.rule) : parseDateInput(n.dueAt);
+    const dueAt = n.dueAt === undefined ? computeDue(startedAt, type.rule, calendar) : parseDateInput(n.dueAt);
     nodes.push({ type, cycle: n.cycle, startedAt, dueAt, doneAt });
   }
   return nodes;
 }
 
-function checkRecord(raw: unknown, courts: Set<string>, scope: string | null, catalog: Map<string, NodeType>, now: number): Check {
+/** What every record is checked against, read once per file. */
+interface CheckContext {
+  courts: Set<string>;
+  /** The only court a court user may import for. */
+  scope: string | null;
+  catalog: Map<string, NodeType>;
+  calendar: HolidayCalendar;
+  now: number;
+}
+
+function checkRecord(raw: unknown, { courts, scope, catalog, calendar, now }: CheckContext): Check {
   const fast = fastCase(raw);
   const parsed = fast ? ({ success: true, data: fast } as const) : caseImportSchema.safeParse(raw);
   if (!parsed.success) {
@@ -57,7 +68,7 @@ function checkRecord(raw: unknown, courts: Set<string>, scope: string | null, ca
   if (filedAt > now) return reject('future_date', `filedAt: ${r.filedAt}`);
   if (closedAt !== null && closedAt > now) return reject('future_date', `closedAt: ${r.closedAt}`);
   if (closedAt !== null && closedAt < filedAt) return reject('invalid', 'closedAt: before filedAt');
-  const nodes = r.nodes === undefined ? undefined : checkNodes(r, catalog, now);
+  const nodes = r.nodes === undefined ? undefined : checkNodes(r, catalog, now, calendar);
   if (nodes !== undefined && !Array.isArray(nodes)) return nodes;
   const { caseNo, court, kind, amountOwed, amountRecovered, handler, dishonestCount, consumptionBanCount, inquiryCount } = r;
   return {
@@ -96,10 +107,13 @@ export function checkRecords(
   rows?: readonly number[],
   counts: Map<string, number> = countCaseNos(records),
 ) {
-  const now = ctx.now();
-  const courts = new Set((ctx.db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code));
-  const scope = actor.role === 'court_user' && actor.court ? actor.court : null;
-  const catalog = catalogOf(ctx.db);
+  const context: CheckContext = {
+    courts: new Set((ctx.db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code)),
+    scope: actor.role === 'court_user' && actor.court ? actor.court : null,
+    catalog: catalogOf(ctx.db),
+    calendar: calendarOf(ctx.db),
+    now: ctx.now(),
+  };
   const accepted: ValidCase[] = [];
   const rejected: ImportRejection[] = [];
   records.forEach((raw, index) => {
@@ -114,7 +128,7 @@ export function checkRecords(
       });
       return;
     }
-    const check = checkRecord(raw, courts, scope, catalog, now);
+    const check = checkRecord(raw, context);
     if (check.ok) accepted.push({ ...check.value, row });
     else rejected.push({ row, caseNo, ...check.rejection });
   });

@@ -166,6 +166,29 @@ describe('case API: import over HTTP', () => {
     expect(scoped.body.nodes.map((n) => n.court)).toEqual(['A1']);
   });
 
+  it('lets the admin keep a holiday calendar that later imports count with', async () => {
+    for (const date of ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']) {
+      expect(
+        (await hub.request('PUT', `/api/v1/catalog/calendar/${date}`, hub.tokens.admin, { kind: 'holiday', name: '国庆节' })).status,
+      ).toBe(200);
+    }
+    expect((await hub.request('PUT', '/api/v1/catalog/calendar/2026-10-10', hub.tokens.admin, { kind: 'workday' })).status).toBe(200);
+    expect((await hub.request('PUT', '/api/v1/catalog/calendar/2026-02-30', hub.tokens.admin, { kind: 'holiday' })).status).toBe(400);
+    expect((await hub.request('PUT', '/api/v1/catalog/calendar/2026-10-09', hub.tokens.officer, { kind: 'holiday' })).status).toBe(403);
+    const list = await hub.request<{ days: { date: string }[] }>('GET', '/api/v1/catalog/calendar?year=2026', hub.tokens.courtA);
+    expect(list.body.days).toHaveLength(8);
+    hub.clock.now = Date.parse('2026-09-28T10:00:00+08:00');
+    await hub.relogin();
+    // dishonest_removal: 3 working days from Mon 28 Sep → Tue 29, Wed 30, Thu 8 Oct.
+    await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, {
+      records: [rec('(2026)甲执40号', 'A1', [{ type: 'dishonest_removal', startedAt: '2026-09-28' }])],
+    });
+    const stored = await hub.request<{ nodes: FlowNode[] }>('GET', url('(2026)甲执40号'), hub.tokens.officer);
+    expect(stored.body.nodes[0]?.dueAt).toBe('2026-10-08T16:00:00.000Z');
+    expect((await hub.request('DELETE', '/api/v1/catalog/calendar/2026-10-10', hub.tokens.admin)).status).toBe(200);
+    expect((await hub.request('DELETE', '/api/v1/catalog/calendar/2026-10-10', hub.tokens.admin)).status).toBe(404);
+  });
+
   it('lets the admin change a catalog rule and validates it', async () => {
     const put = await hub.request('PUT', '/api/v1/catalog/node-types/delegated_item', hub.tokens.admin, {
       name: '执行事项委托办理',

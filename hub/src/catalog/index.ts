@@ -3,11 +3,22 @@
  * default catalog on first start; admins edit it through `/api/v1/catalog/node-types`.
  * A changed rule applies to nodes imported afterwards (stored due times are kept).
  */
-import { API_PREFIX, nodeTypePutSchema, nodeTypeCodeSchema } from '@cc/protocol';
+import {
+  API_PREFIX,
+  ErrorCode,
+  ProtocolError,
+  calendarDayPutSchema,
+  calendarQuerySchema,
+  isDateInput,
+  nodeTypePutSchema,
+  nodeTypeCodeSchema,
+} from '@cc/protocol';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import type { HubContext, HubModule } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
 import { actorOf } from '../auth/auth.js';
+import { chinaDay, parseDateInput } from '../deadlines/calendar.js';
+import { calendarMigrations, invalidateCalendar, listCalendar } from './calendar.js';
 import { defaultCatalog } from './default-catalog.js';
 import { catalogMigrations, catalogOf, invalidateCatalog, putNodeType } from './repository.js';
 
@@ -50,4 +61,52 @@ function register(ctx: HubContext): void {
   });
 }
 
-export const catalogModule: HubModule = { name: 'catalog', migrations: catalogMigrations, register };
+/** `/api/v1/catalog/calendar`: statutory holidays and working weekend days the rules count with. */
+function registerCalendarRoutes(ctx: HubContext): void {
+  const { app, db, auth } = ctx;
+  const dateParam = (params: unknown): string => {
+    const date = (params as { date: string }).date;
+    if (date.length !== 10 || !isDateInput(date)) throw new ProtocolError(ErrorCode.ValidationFailed, { date: 'expected YYYY-MM-DD' });
+    return date;
+  };
+  app.get(`${API_PREFIX}/catalog/calendar`, { preHandler: auth.require() }, async (request) => {
+    const { year } = parse(calendarQuerySchema, request.query);
+    return { days: listCalendar(db, year ?? null) };
+  });
+  app.put(`${API_PREFIX}/catalog/calendar/:date`, { preHandler: auth.require('admin') }, async (request) => {
+    const date = dateParam(request.params);
+    const body = parse(calendarDayPutSchema, request.body);
+    try {
+      return ctx.mutate(actorOf(request), 'calendar.put', () => {
+        db.prepare(
+          `INSERT INTO calendar_days (day, date, kind, name) VALUES (?, ?, ?, ?)
+           ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
+        ).run(chinaDay(parseDateInput(date)), date, body.kind, body.name);
+        return { value: { date, ...body }, target: `calendar:${date}`, after: body };
+      });
+    } finally {
+      invalidateCalendar(db);
+    }
+  });
+  app.delete(`${API_PREFIX}/catalog/calendar/:date`, { preHandler: auth.require('admin') }, async (request) => {
+    const date = dateParam(request.params);
+    try {
+      return ctx.mutate(actorOf(request), 'calendar.delete', () => {
+        const removed = db.prepare('DELETE FROM calendar_days WHERE date = ?').run(date).changes;
+        if (removed === 0) throw notFound('calendarDay', date);
+        return { value: { date, removed: true }, target: `calendar:${date}` };
+      });
+    } finally {
+      invalidateCalendar(db);
+    }
+  });
+}
+
+export const catalogModule: HubModule = {
+  name: 'catalog',
+  migrations: [...catalogMigrations, ...calendarMigrations],
+  register: (ctx) => {
+    register(ctx);
+    registerCalendarRoutes(ctx);
+  },
+};

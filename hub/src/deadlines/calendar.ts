@@ -28,20 +28,38 @@ export function chinaDay(ms: number): number {
 
 const startOfChinaDay = (ms: number): number => chinaDay(ms) * DAY_MS - CHINA_OFFSET_MS;
 
-/** When a node started at `startMs` under `rule` falls due (end of its last day). */
-export function computeDue(startMs: number, rule: Pick<DeadlineRule, 'amount' | 'unit'>): number {
+/** Statutory holidays and working weekend days (调休), as China-time day numbers (see catalog/calendar.ts). */
+export interface HolidayCalendar {
+  holidays: ReadonlySet<number>;
+  workdays: ReadonlySet<number>;
+}
+export const NO_HOLIDAYS: HolidayCalendar = { holidays: new Set(), workdays: new Set() };
+
+function isWorkingDay(dayStart: number, calendar: HolidayCalendar): boolean {
+  const day = chinaDay(dayStart);
+  if (calendar.workdays.has(day)) return true;
+  const weekday = new Date(dayStart + CHINA_OFFSET_MS).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !calendar.holidays.has(day);
+}
+
+/**
+ * When a node started at `startMs` under `rule` falls due (end of its last day). A period in
+ * days or months whose last day is a listed statutory holiday ends with the first day after
+ * the holiday (民诉法 第85条); weekends extend it only when listed as holidays.
+ */
+export function computeDue(startMs: number, rule: Pick<DeadlineRule, 'amount' | 'unit'>, calendar: HolidayCalendar = NO_HOLIDAYS): number {
   const day0 = startOfChinaDay(startMs);
-  if (rule.unit === 'day') return day0 + (rule.amount + 1) * DAY_MS;
   if (rule.unit === 'working_day') {
     let day = day0;
     for (let left = rule.amount; left > 0;) {
       day += DAY_MS;
-      const weekday = new Date(day + CHINA_OFFSET_MS).getUTCDay();
-      if (weekday !== 0 && weekday !== 6) left--;
+      if (isWorkingDay(day, calendar)) left--;
     }
     return day + DAY_MS;
   }
-  return addMonths(day0, rule.amount) + DAY_MS;
+  let last = rule.unit === 'day' ? day0 + rule.amount * DAY_MS : addMonths(day0, rule.amount);
+  while (calendar.holidays.size > 0 && calendar.holidays.has(chinaDay(last))) last += DAY_MS;
+  return last + DAY_MS;
 }
 
 /** Same day of month `n` months later (clamped to the month's end), in China time. */

@@ -6,6 +6,7 @@ import type { HubContext } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
 import { actorOf, courtScope, principalOf } from '../auth/auth.js';
 import { catalogOf } from '../catalog/repository.js';
+import { calendarOf } from '../catalog/calendar.js';
 import { computeDue, parseDateInput } from '../deadlines/calendar.js';
 import { getCourt } from '../orgs/repository.js';
 import { toDelegation, type DelegationRow } from './store.js';
@@ -65,7 +66,7 @@ export function createDelegation(ctx: HubContext, request: FastifyRequest): Dele
   if (fromCourt === input.toCourt) throw new ProtocolError(ErrorCode.ValidationFailed, { toCourt: 'must differ from fromCourt' });
   const now = ctx.now();
   const rule = catalogOf(db).get('delegated_item')?.rule ?? { amount: 30, unit: 'day' as const };
-  const dueAt = input.dueAt === undefined ? computeDue(now, rule) : parseDateInput(input.dueAt);
+  const dueAt = input.dueAt === undefined ? computeDue(now, rule, calendarOf(db)) : parseDateInput(input.dueAt);
   if (!(dueAt > now)) throw new ProtocolError(ErrorCode.ValidationFailed, { dueAt: 'must be in the future' });
   const actor = actorOf(request);
   const created = ctx.mutate(actor, 'delegation.request', ({ emit }) => {

@@ -52,3 +52,7 @@ export const nodeTypeSchema = z
 export type NodeType = z.infer<typeof nodeTypeSchema>;
 export const nodeTypePutSchema = nodeTypeSchema.omit({ code: true });
 export type NodeTypePut = z.infer<typeof nodeTypePutSchema>;
+
+/** `PUT /api/v1/catalog/calendar/:date`: a statutory holiday or a working weekend day (调休). */
+export const calendarDayPutSchema = z.object({ kind: z.enum(['holiday', 'workday']), name: z.string().max(64).default('') }).strict();
+export const calendarQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
