@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{protocol,runtime,hub,sfu,device-bridge,launcher,desktop}/src/**/*.test.ts'],
+          include: ['{protocol,runtime,hub,sfu,sfu-client,device-bridge,launcher,desktop}/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

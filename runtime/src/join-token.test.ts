@@ -26,6 +26,26 @@ describe('join tokens', () => {
     expect(readFileSync(join(dir, 'secrets', 'join-token.key'), 'utf8')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('gives every process the same key when many create it at once', async () => {
+    const { spawn } = await import('node:child_process');
+    const fresh = mkdtempSync(join(tmpdir(), 'cc-key-race-'));
+    const script = `import('${join(import.meta.dirname, '..', 'dist', 'join-token.js')}').then((m) => console.log(m.loadJoinTokenKey(process.argv[1]).toString('hex')))`;
+    const keys = await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['-e', script, fresh], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+            child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`))));
+          }),
+      ),
+    );
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('round-trips claims, Chinese names included', () => {
     expect(verifyJoinToken(key, signJoinToken(key, claims), 1_000)).toEqual(claims);
   });

@@ -1,17 +1,27 @@
 /** Signs and verifies join tokens (see @cc/protocol join-token) with a key kept in the data directory. */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ErrorCode, ProtocolError, joinTokenClaimsSchema, type JoinTokenClaims } from '@cc/protocol';
 
-/** Reads `<dataDir>/secrets/join-token.key`, creating it once (whoever starts first wins). */
+/**
+ * Reads `<dataDir>/secrets/join-token.key`, creating it once. Services start together,
+ * so the key is written to a private temp file and hard-linked into place: a reader
+ * never sees a half-written file, and whoever links first wins.
+ */
 export function loadJoinTokenKey(dataDir: string): Buffer {
   const path = join(dataDir, 'secrets', 'join-token.key');
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    writeFileSync(path, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!existsSync(path)) {
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(temp, randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      linkSync(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temp);
+    }
   }
   const hex = readFileSync(path, 'utf8').trim();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`join token key ${path} is malformed`);

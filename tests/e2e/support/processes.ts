@@ -31,6 +31,7 @@ export async function testEnv(extra: NodeJS.ProcessEnv = {}): Promise<TestEnv> {
     CC_HUB_SFU_URL: `http://127.0.0.1:${sfu}`,
     CC_HUB_BRIDGE_URL: `http://127.0.0.1:${bridge}`,
     CC_SFU_PORT: String(sfu),
+    CC_SFU_HUB_URL: `http://127.0.0.1:${hub}`,
     CC_SFU_WORKERS: '1',
     CC_SFU_RTC_MIN_PORT: String(rtc.min),
     CC_SFU_RTC_MAX_PORT: String(rtc.max),
