@@ -43,6 +43,7 @@ const inputs = fingerprint([
   join(desktop, 'vite.config.ts'),
   join(root, 'protocol', 'src'),
   join(root, 'assets', 'fonts'),
+  join(root, 'assets', 'demo', 'beijing-districts.geojson'),
 ]);
 if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === inputs) {
   console.log('[build] renderer unchanged, skipped');
