@@ -60,7 +60,7 @@ describe('RTSP camera through supervised ffmpeg into the SFU (GStreamer camera, 
     await hub?.close();
   });
 
-  it('pulls the camera, reports streaming, and a Chromium viewer decodes it', async () => {
+  it('pulls the camera, reports streaming, and a Chromium viewer decodes its video and receives its G.711 audio', async () => {
     await waitFor('streaming', () => (statuses().some((e) => e.state === 'streaming') ? true : undefined), 30_000);
     const response = await fetch(`${t.bridgeUrl}/api/v1/streams`, {
       method: 'POST',
@@ -86,8 +86,12 @@ describe('RTSP camera through supervised ffmpeg into the SFU (GStreamer camera, 
     await waitFor(
       'frames decoded',
       async () => {
-        const stats: { kind: string; framesDecoded: number }[] = await page.evaluate(() => (window as any).ccPeer.receiveStats());
-        return (stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0) > 25 ? true : undefined;
+        const stats: { kind: string; framesDecoded: number; packetsReceived: number }[] = await page.evaluate(() =>
+          (window as any).ccPeer.receiveStats(),
+        );
+        const video = stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
+        const audio = stats.find((s) => s.kind === 'audio')?.packetsReceived ?? 0;
+        return video > 25 && audio > 25 ? true : undefined;
       },
       45_000,
     );

@@ -1,7 +1,6 @@
 /**
- * An RTSP camera pulled by a supervised ffmpeg child: H.264 copied and sent as RTP to an
- * SFU ingest source (audio not yet: ffmpeg's second RTP output fails on the SFU's port
- * pairs, see the bridge README). A dead or failing child is
+ * An RTSP camera pulled by a supervised ffmpeg child: H.264 copied and G.711 A-law
+ * (transcoded if needed) sent as RTP to an SFU ingest source. A dead or failing child is
  * restarted with backoff (1 s doubling to 30 s); states go to the hub as `rtsp.status`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +9,9 @@ import type { IngestSource } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import { makeEvent, type EventSink } from '../hub/events.js';
 import type { SfuIngestClient } from '../streams/sfu-client.js';
+
+/** ffmpeg's `-ssrc` is a signed 32-bit option: larger SSRCs make the RTP muxer fail. */
+const ffmpegSsrc = (): number => randomInt(1, 0x7fffffff);
 
 export interface RtspCameraConfig {
   deviceId: string;
@@ -57,7 +59,8 @@ export class RtspCamera {
       this.source ??= await this.sfu.createSource({
         name: this.config.name ?? this.config.deviceId,
         deviceId: this.config.deviceId,
-        video: { codec: 'H264', payloadType: 102, ssrc: randomInt(1, 0xffffffff) },
+        video: { codec: 'H264', payloadType: 102, ssrc: ffmpegSsrc() },
+        audio: { codec: 'PCMA', ssrc: ffmpegSsrc() },
       });
     } catch (error) {
       this.fail(`SFU ingest: ${(error as Error).message}`);
@@ -68,6 +71,7 @@ export class RtspCamera {
 
   private spawnChild(source: IngestSource): void {
     const video = source.tracks.find((t) => t.kind === 'video')!;
+    const audio = source.tracks.find((t) => t.kind === 'audio')!;
     const rtp = (t: typeof video): string => `rtp://${t.ip}:${t.port}?rtcpport=${t.rtcpPort}&pkt_size=1200`;
     const args = [
       ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats', '-progress', 'pipe:1'],
@@ -85,6 +89,24 @@ export class RtspCamera {
         '-ssrc',
         String(video.ssrc),
         rtp(video),
+      ],
+      ...[
+        '-map',
+        '0:a:0?',
+        '-vn',
+        '-c:a',
+        'pcm_alaw',
+        '-ar',
+        '8000',
+        '-ac',
+        '1',
+        '-f',
+        'rtp',
+        '-payload_type',
+        '8',
+        '-ssrc',
+        String(audio.ssrc),
+        rtp(audio),
       ],
     ];
     this.setState('connecting');
