@@ -39,6 +39,8 @@ export const bridgeConfigSchema = z
     authLockoutS: z.number().int().min(1).max(86_400).default(300),
     /** Ask a newly registered device for DeviceInfo and Catalog. */
     queryOnRegister: z.boolean().default(true),
+    /** With queryOnRegister: SUBSCRIBE each new device to MobilePosition at this interval, s (0 = do not). */
+    mobilePositionIntervalS: z.number().int().min(0).max(3600).default(5),
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long a device stream nobody watches stays up, s. */
     streamIdleS: z.number().int().min(0).max(3600).default(30),

@@ -178,6 +178,15 @@ describe('GB/T 28181 SIP server with sipsak and simulated devices (stub hub)', (
     expect(catalog.channels[0]?.name).toBe('执法记录仪02 萳');
     const info = await waitFor('info event', () => b.hub.of('device.info').find((e) => e.deviceId === BODYCAM));
     expect(info.model).toBe('BodyCam');
+    // The bridge SUBSCRIBEs to MobilePosition; the device's NOTIFY becomes a position at the hub.
+    await waitFor('subscribed', () => (fleet.stats.subscriptions > 0 ? true : undefined));
+    const notified = await waitFor('NOTIFY position', () =>
+      b.hub
+        .of('positions')
+        .flatMap((e) => e.positions)
+        .find((p) => p.deviceId === BODYCAM && p.longitude === 116.397128),
+    );
+    expect(notified.latitude).toBe(39.916527);
   });
 
   it('forwards an SOS alarm with its position to the hub and answers it per the standard', async () => {
@@ -198,10 +207,16 @@ describe('GB/T 28181 SIP server with sipsak and simulated devices (stub hub)', (
     fleet.position(0, 116.4, 39.9, 30, 90);
     fleet.position(0, 116.41, 39.91, 30, 90);
     const positions = await waitFor('positions', () => {
-      const all = b.hub.of('positions').flatMap((e) => e.positions);
-      return all.length >= 2 ? all : undefined;
+      const moved = b.hub
+        .of('positions')
+        .flatMap((e) => e.positions)
+        .filter((p) => p.deviceId === BODYCAM && p.speedKmh === 30);
+      return moved.length >= 2 ? moved : undefined;
     });
-    expect(positions[1]).toMatchObject({ deviceId: BODYCAM, longitude: 116.41, latitude: 39.91, speedKmh: 30, directionDeg: 90 });
+    expect(positions.map((p) => [p.longitude, p.latitude, p.directionDeg])).toEqual([
+      [116.4, 39.9, 90],
+      [116.41, 39.91, 90],
+    ]);
   });
 
   it('marks a silent device offline after the keepalive timeout and online again on its next keepalive', async () => {

@@ -30,27 +30,35 @@ export class GbCommander {
   }
 
   /** Sends a MANSCDP body to a registered device; `targetId` is the channel for channel-level commands. */
-  message(deviceId: string, content: string, targetId = deviceId, onResponse?: (status: number) => void): void {
+  message(
+    deviceId: string,
+    content: string,
+    targetId = deviceId,
+    onResponse?: (status: number) => void,
+    method = 'MESSAGE',
+    extraHeaders: SipMessage['headers'] = {},
+  ): void {
     const device = this.registry.registered(deviceId);
     if (!device) throw new ProtocolError(ErrorCode.NotFound, { deviceId }, { message: `device ${deviceId} is not registered` });
     const transport = device.transport === 'tcp' ? ';transport=tcp' : '';
     const request: SipMessage = {
-      method: 'MESSAGE',
+      method,
       uri: `sip:${targetId}@${device.address}:${device.port}${transport}`,
       headers: {
         to: { uri: `sip:${targetId}@${this.sipDomain}`, params: {} },
         from: { uri: `sip:${this.sipId}@${this.sipDomain}`, params: { tag: randomBytes(4).toString('hex') } },
         'call-id': `${randomBytes(8).toString('hex')}@${this.sip.contactHost}`,
-        cseq: { method: 'MESSAGE', seq: this.cseq++ },
+        cseq: { method, seq: this.cseq++ },
         'max-forwards': '70',
         'content-type': 'Application/MANSCDP+xml',
+        ...extraHeaders,
       },
       content,
     };
     this.sip.request(request, (response) => {
       const status = response.status ?? 0;
       if (status >= 200) {
-        if (status >= 300) this.logger.debug({ deviceId, status }, 'device refused MESSAGE');
+        if (status >= 300) this.logger.debug({ deviceId, status, method }, 'device refused the request');
         onResponse?.(status);
       }
     });
@@ -59,6 +67,25 @@ export class GbCommander {
   query(deviceId: string, cmdType: DeviceQuery): number {
     const sn = this.nextSn();
     this.message(deviceId, manscdpBody('Query', cmdType, sn, deviceId));
+    return sn;
+  }
+
+  /** SUBSCRIBE to a device's MobilePosition (Event: presence): it then NOTIFYs its position every `intervalS`. */
+  subscribeMobilePosition(deviceId: string, intervalS: number, expiresS: number): number {
+    const sn = this.nextSn();
+    const headers = {
+      event: `presence;id=${sn}`,
+      expires: String(expiresS),
+      contact: [{ uri: `sip:${this.sipId}@${this.sip.contactHost}:${this.sip.port}`, params: {} }],
+    };
+    this.message(
+      deviceId,
+      manscdpBody('Query', 'MobilePosition', sn, deviceId, { Interval: intervalS }),
+      deviceId,
+      undefined,
+      'SUBSCRIBE',
+      headers,
+    );
     return sn;
   }
 

@@ -28,6 +28,7 @@ export interface GbSettings {
   authWindowS: number;
   authLockoutS: number;
   queryOnRegister: boolean;
+  mobilePositionIntervalS: number;
   maxSipBodyBytes: number;
 }
 
@@ -76,6 +77,8 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     if (!settings.queryOnRegister || kind !== 'gb28181') return;
     commander.query(deviceId, 'DeviceInfo');
     commander.query(deviceId, 'Catalog');
+    if (settings.mobilePositionIntervalS > 0)
+      commander.subscribeMobilePosition(deviceId, settings.mobilePositionIntervalS, settings.maxExpiresS);
   };
   handlers.REGISTER = createRegistrar({
     sipId: settings.sipId,

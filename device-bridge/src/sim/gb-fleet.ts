@@ -51,11 +51,20 @@ export interface FleetStats {
   keepaliveRttMs: number[];
   alarmAnswers: number;
   queriesAnswered: number;
+  subscriptions: number;
   refused: number;
 }
 
 export class GbFleet {
-  readonly stats: FleetStats = { registered: 0, registerFailures: 0, keepaliveRttMs: [], alarmAnswers: 0, queriesAnswered: 0, refused: 0 };
+  readonly stats: FleetStats = {
+    registered: 0,
+    registerFailures: 0,
+    keepaliveRttMs: [],
+    alarmAnswers: 0,
+    queriesAnswered: 0,
+    subscriptions: 0,
+    refused: 0,
+  };
   private readonly pending = new Map<string, Pending>();
   private readonly indexOf = new Map<string, number>();
   /** Requests from the bridge already handled (Call-ID/CSeq): a retransmission is answered 200 again, not acted on twice. */
@@ -233,6 +242,39 @@ export class GbFleet {
     this.handled.add(key);
     if (this.handled.size > 50_000) this.handled.clear();
     if (message.method === 'MESSAGE') this.onBridgeMessage(message);
+    if (message.method === 'SUBSCRIBE') this.onSubscribe(message);
+  }
+
+  /** MobilePosition SUBSCRIBE: accepted (200 above), then a first NOTIFY with the position. */
+  private onSubscribe(message: SipText): void {
+    if (!this.options.answerQueries) return;
+    const xml = iconv.decode(Buffer.from(message.body, 'latin1'), 'gb18030');
+    const target = /<DeviceID>(\d{20})<\/DeviceID>/.exec(xml)?.[1] ?? '';
+    const index = this.indexOf.get(target);
+    if (index === undefined || !/<CmdType>MobilePosition<\/CmdType>/.test(xml)) return;
+    this.stats.subscriptions += 1;
+    const sn = this.sn++;
+    const body = iconv
+      .encode(
+        notify(
+          'MobilePosition',
+          sn,
+          target,
+          `<Time>${new Date().toISOString().slice(0, 19)}</Time>\n<Longitude>116.397128</Longitude>\n<Latitude>39.916527</Latitude>\n<Speed>0.0</Speed>\n`,
+        ),
+        'gb18030',
+      )
+      .toString('latin1');
+    const headers = ['Event: presence', 'Subscription-State: active;expires=3600', 'Content-Type: Application/MANSCDP+xml'];
+    this.request(
+      index,
+      'NOTIFY',
+      `sip:${this.options.serverId}@${this.options.domain}`,
+      header(message, 'call-id') ?? randomBytes(8).toString('hex'),
+      headers,
+      body,
+      () => undefined,
+    );
   }
 
   private onInvite(socket: Socket, message: SipText): void {
