@@ -61,11 +61,13 @@ export function listOpenNodes(
   const courts = q.court !== null ? [q.court] : (db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code);
   const statement = db.prepare(
     `SELECT n.*, c.case_no FROM flow_nodes n JOIN cases c ON c.id = n.case_id
-     WHERE n.court_code = @court AND n.state = @state AND (n.due_at, n.id) > (@afterDue, @afterId)
+     WHERE n.court_code = @court AND n.state = @state AND n.state IN (1, 2) AND (n.due_at, n.id) > (@afterDue, @afterId)
        AND (@type IS NULL OR n.type = @type)
      ORDER BY n.due_at, n.id LIMIT @limit`,
   );
-  // Per court through the index, then merged: no sort over all open nodes.
+  // Per court through the index, then merged: no sort over all open nodes. The literal `state IN (1, 2)`
+  // repeats the partial index's condition: SQLite uses a partial index only when the query states it
+  // (an equality with a bound parameter does not count), else it scans every node.
   const params = { state: q.state, type: q.type ?? null, limit: q.limit, afterDue: q.afterDue ?? -1, afterId: q.afterId ?? -1 };
   const rows = courts.flatMap((court) => statement.all({ ...params, court }) as (NodeRow & { case_no: string })[]);
   rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
