@@ -6,23 +6,11 @@
  * fast-check.test.ts holds the two to the same answers.
  */
 import { isDateInput, type CaseImport, type NodeImport } from '@cc/protocol';
+import { CASE_COLUMNS, NODE_COLUMNS } from './csv.js';
 
-const CASE_KEYS = new Set([
-  'caseNo',
-  'court',
-  'kind',
-  'filedAt',
-  'amountOwed',
-  'amountRecovered',
-  'closedAt',
-  'closureType',
-  'handler',
-  'dishonestCount',
-  'consumptionBanCount',
-  'inquiryCount',
-  'nodes',
-]);
-const NODE_KEYS = new Set(['type', 'cycle', 'startedAt', 'dueAt', 'doneAt']);
+const CASE_KEYS = new Set<string>([...CASE_COLUMNS, 'nodes']);
+/** A node record in JSON: the CSV node columns without the case number it belongs to. */
+const NODE_KEYS = new Set<string>(NODE_COLUMNS.filter((c) => c !== 'caseNo'));
 const KINDS = new Set(['first', 'resumed', 'preservation']);
 const CLOSURES = new Set(['completed', 'terminated_current', 'terminated', 'withdrawn', 'not_enforced', 'rejected']);
 const COURT = /^[0-9A-Z]{2,12}$/;

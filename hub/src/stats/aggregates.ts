@@ -115,7 +115,8 @@ export interface CaseFacts {
   inquiryCount: number;
 }
 
-const FIELDS = [
+/** The summed figures of one court-day; the day, month and total tables all carry these columns. */
+export const FIELDS = [
   'received',
   'closed',
   'closed_completed',

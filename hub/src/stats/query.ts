@@ -6,7 +6,7 @@ import type { StatsFigures, StatsMetric, StatsResponse } from '@cc/protocol';
 import type { Db } from '../store/database.js';
 import { DAY_MS, chinaDay, parseDateInput } from '../deadlines/calendar.js';
 import { supervisionCounts } from '../supervision/store.js';
-import { firstDayOfMonth, monthOfDay } from './aggregates.js';
+import { FIELDS, firstDayOfMonth, monthOfDay } from './aggregates.js';
 
 interface DayRow {
   court_code: string;
@@ -90,18 +90,6 @@ function statementsOf(db: Db) {
 }
 const statements = new WeakMap<Db, Record<'period' | 'months' | 'after' | 'totals' | 'nodes' | 'courts', ReturnType<Db['prepare']>>>();
 
-const SUM_FIELDS = [
-  'received',
-  'closed',
-  'closed_completed',
-  'closed_terminated_current',
-  'owed_closed',
-  'recovered_closed',
-  'dishonest',
-  'bans',
-  'inquiries',
-] as const;
-
 /** Per-court sums over [fromDay, toDay]: whole months from the month table, the ragged ends by day. */
 function periodRows(q: ReturnType<typeof statementsOf>, fromDay: number, toDay: number, court: string | null): DayRow[] {
   const firstMonth = firstDayOfMonth(monthOfDay(fromDay)) === fromDay ? monthOfDay(fromDay) : monthOfDay(fromDay) + 1;
@@ -118,7 +106,7 @@ function periodRows(q: ReturnType<typeof statementsOf>, fromDay: number, toDay: 
   for (const row of parts.flat() as DayRow[]) {
     const sum = byCourt.get(row.court_code);
     if (!sum) byCourt.set(row.court_code, { ...row });
-    else for (const f of SUM_FIELDS) sum[f] += row[f];
+    else for (const f of FIELDS) sum[f] += row[f];
   }
   return [...byCourt.values()];
 }
