@@ -61,7 +61,19 @@ export async function createHub(options: HubOptions): Promise<{ app: FastifyInst
   const audit = new AuditLog(db, now);
   const events = new EventBus(db, now);
   const auth = new Auth(db, joinKey, now);
-  const context: HubContext = { app, db, events, audit, auth, mutate: createMutator(db, audit, events), logger, disposables, dataDir, now };
+  const context: HubContext = {
+    app,
+    db,
+    events,
+    audit,
+    auth,
+    mutate: createMutator(db, audit, events),
+    logger,
+    disposables,
+    dataDir,
+    settings,
+    now,
+  };
 
   registerAuthRoutes(context, joinKey);
   registerAuditRoutes(context);

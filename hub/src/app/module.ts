@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Auth } from '../auth/auth.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Db } from '../store/database.js';
+import type { HubConfig } from '../config.js';
 import type { Mutator } from './mutation.js';
 
 export interface Migration {
@@ -29,6 +30,8 @@ export interface HubContext {
   logger: Logger;
   disposables: DisposableStore;
   dataDir: string;
+  /** The hub's settings (URLs of the SFU and the bridge, among others). */
+  settings: HubConfig;
   /** Milliseconds since the epoch; replaceable in tests. */
   now: () => number;
 }

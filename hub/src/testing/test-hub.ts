@@ -20,12 +20,14 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(options: { now?: () => number; modules?: HubModule[]; dataDir?: string } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: { now?: () => number; modules?: HubModule[]; dataDir?: string; settings?: Record<string, unknown> } = {},
+): Promise<TestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cc-hub-'));
   const disposables = new DisposableStore();
-  const settings = hubConfigSchema.parse({ port: 1, adminPassword: ADMIN_PASSWORD, demo: 'off' });
+  const settings = hubConfigSchema.parse({ port: 1, adminPassword: ADMIN_PASSWORD, demo: 'off', ...options.settings });
   const logger = createLogger('hub', 'warn');
-  const { app, context } = await createHub({ settings, dataDir, logger, disposables, ...options });
+  const { app, context } = await createHub({ settings, dataDir, logger, disposables, now: options.now, modules: options.modules });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
