@@ -70,6 +70,8 @@ export const recordingFileSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   startedAt: isoTime,
   endedAt: isoTime,
+  /** Segment of the recording this file belongs to (1, 2, …): a new one starts after a media worker died. */
+  segment: z.number().int().positive().optional(),
 });
 export type RecordingFile = z.infer<typeof recordingFileSchema>;
 
@@ -82,6 +84,10 @@ export const recordingManifestSchema = z.object({
   startedBy: z.string(),
   participants: z.array(consultationParticipantSchema),
   files: z.array(recordingFileSchema),
+  /** The recording's segments: one, plus one more after each media-worker death it survived. */
+  segments: z.array(z.object({ segment: z.number().int().positive(), startedAt: isoTime, endedAt: isoTime })).optional(),
+  /** Times nothing was recorded (between a worker death and the rebuilt room's recording). */
+  gaps: z.array(z.object({ afterSegment: z.number().int().positive(), from: isoTime, to: isoTime, reason: z.string() })).optional(),
 });
 export type RecordingManifest = z.infer<typeof recordingManifestSchema>;
 
