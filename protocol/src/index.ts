@@ -21,3 +21,5 @@ export * from './hub/supervision.js';
 export * from './hub/delegation.js';
 export * from './hub/instructions.js';
 export * from './hub/stats.js';
+export * from './hub/deductions.js';
+export * from './hub/devices.js';
