@@ -1,0 +1,105 @@
+/**
+ * Hub device APIs for the console and the setup tool: devices provisioned through the hub
+ * (pushed to the bridge), live views of device channels (调阅视频), PTZ, and intercom calls (对讲).
+ * The hub relays each to the bridge's control API (`bridgeCommandRoutes`).
+ */
+import { z } from 'zod';
+import { bridgeDeviceIdSchema } from '../bridge/events.js';
+import { ptzCommandSchema } from '../bridge/commands.js';
+import { courtCodeSchema } from './orgs.js';
+
+export const DEVICE_PROVISIONING_PATH = '/api/v1/provisioned-devices';
+export const LIVE_VIEWS_PATH = '/api/v1/live-views';
+export const CALLS_PATH = '/api/v1/calls';
+
+/** A device set up through the hub: a GB28181 camera/body camera (20-digit id) or an intercom (SIP user). */
+export const provisionedDeviceInputSchema = z
+  .object({
+    kind: z.enum(['gb28181', 'intercom']),
+    name: z.string().min(1).max(128),
+    court: courtCodeSchema.nullable().default(null),
+    unitId: z.string().min(1).max(64).nullable().default(null),
+    /** Digest password; omitted on an update keeps the stored one, `null` removes it (the bridge's shared password applies). */
+    password: z.string().min(4).max(128).nullable().optional(),
+  })
+  .strict();
+export type ProvisionedDeviceInput = z.input<typeof provisionedDeviceInputSchema>;
+
+/** A provisioned device as the API returns it: never the password, only whether one is set. */
+export const provisionedDeviceSchema = z.object({
+  id: bridgeDeviceIdSchema,
+  kind: z.enum(['gb28181', 'intercom']),
+  name: z.string(),
+  court: z.string().nullable(),
+  unitId: z.string().nullable(),
+  hasPassword: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** When the bridge last accepted it (null: not yet, e.g. the bridge was down; pushed again when it is up). */
+  pushedAt: z.string().nullable(),
+});
+export type ProvisionedDevice = z.infer<typeof provisionedDeviceSchema>;
+
+/** Open a live view of a device channel (the channel defaults to the device itself). */
+export const liveViewRequestSchema = z
+  .object({
+    deviceId: bridgeDeviceIdSchema,
+    channelId: bridgeDeviceIdSchema.optional(),
+    /** The incident this view belongs to: the view is logged on its timeline. */
+    incidentId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type LiveViewRequest = z.infer<typeof liveViewRequestSchema>;
+
+/** What the console needs to watch: the SFU room, a join token for it and the producer to consume. */
+export const liveViewSchema = z.object({
+  viewId: z.string(),
+  deviceId: z.string(),
+  channelId: z.string(),
+  streamId: z.string(),
+  state: z.enum(['starting', 'live', 'stopped', 'failed']),
+  room: z.string(),
+  videoProducerId: z.string().optional(),
+  audioProducerId: z.string().optional(),
+  /** `ws://host:8701/ws` */
+  sfuUrl: z.string(),
+  token: z.string(),
+  expiresAt: z.string(),
+  /** GB28181 channel PTZType (1 dome, 2 half-dome, 3 fixed, 4 remote-controlled); absent when unknown. */
+  ptzType: z.number().int().optional(),
+});
+export type LiveView = z.infer<typeof liveViewSchema>;
+
+/** PTZ on a device channel (hold to move: `move`, release: `stop`). */
+export const devicePtzRequestSchema = z.object({ channelId: bridgeDeviceIdSchema.optional(), command: ptzCommandSchema }).strict();
+export type DevicePtzRequest = z.input<typeof devicePtzRequestSchema>;
+
+/** The SFU room the console's microphone goes into for a call with this device. */
+export const callMediaRequestSchema = z.object({ deviceId: bridgeDeviceIdSchema }).strict();
+export const callMediaSchema = z.object({ room: z.string(), sfuUrl: z.string(), token: z.string(), expiresAt: z.string() });
+export type CallMedia = z.infer<typeof callMediaSchema>;
+
+/** Call an intercom or a field unit; the console's voice is `consoleProducerId` on the SFU. */
+export const callStartRequestSchema = z
+  .object({
+    deviceId: bridgeDeviceIdSchema,
+    consoleProducerId: z.string().min(1).max(64).optional(),
+    incidentId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type CallStartRequest = z.infer<typeof callStartRequestSchema>;
+
+/** Answer an inbound call (it rang in the console as `call.state` ringing, direction inbound). */
+export const callAnswerRequestSchema = z.object({ consoleProducerId: z.string().min(1).max(64).optional() }).strict();
+
+export const callSchema = z.object({
+  callId: z.string(),
+  deviceId: z.string(),
+  state: z.enum(['ringing', 'answered', 'ended']),
+});
+export type Call = z.infer<typeof callSchema>;
+
+/** The SFU room of a device's intercom call: the console publishes its microphone there. */
+export function callRoomOf(deviceId: string): string {
+  return `call:${deviceId}`;
+}
