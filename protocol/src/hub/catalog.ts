@@ -3,6 +3,7 @@
  * Documented default: docs/node-catalog.md. Admins change it through `/api/v1/catalog`.
  */
 import { z } from 'zod';
+import { deductionReasonSchema } from './deductions.js';
 
 /** 监督督促 supervised deadline · 提示提醒 reminder · 强制 hard gate. */
 export const nodeCategorySchema = z.enum(['supervised', 'reminder', 'gate']);
@@ -31,6 +32,11 @@ export const deadlineRuleSchema = z
       .strict()
       .nullable()
       .default(null),
+    /**
+     * Deduction periods (扣除期间) that stop this node's clock: its due time moves back by the
+     * deducted days. Absent: none (the default catalog sets it per type, docs/node-catalog.md).
+     */
+    deductedBy: z.array(deductionReasonSchema).max(20).optional(),
   })
   .strict();
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
