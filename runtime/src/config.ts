@@ -149,7 +149,7 @@ export function loadConfig<S extends z.ZodObject>(section: string, schema: S, so
 
   const sharedFile: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(contents)) {
-    if (['hub', 'sfu', 'bridge'].includes(key)) continue;
+    if (['hub', 'sfu', 'bridge', 'demo'].includes(key)) continue;
     sharedFile[key] = value;
   }
   const sectionValues = contents[section];
