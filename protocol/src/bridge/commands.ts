@@ -14,6 +14,8 @@ export const provisionDeviceSchema = z
     name: z.string().max(128).optional(),
     /** Digest password; absent: the bridge's shared password applies (if configured). */
     password: z.string().min(1).max(128).optional(),
+    /** How this device's video reaches the bridge unless a stream asks otherwise (default UDP). */
+    mediaTransport: z.enum(['udp', 'tcp_passive', 'tcp_active']).optional(),
   })
   .strict();
 export type ProvisionDevice = z.infer<typeof provisionDeviceSchema>;
@@ -63,16 +65,23 @@ export const startStreamSchema = z
     channelId: bridgeDeviceIdSchema,
     /** Who watches (console, wall tile): the stream stops after the last viewer left and a grace period. */
     viewerId: z.string().min(1).max(128),
-    mode: z.enum(['live', 'playback']).default('live'),
+    /** `download` (s=Download): a recording sent faster than real time (`downloadSpeed`). */
+    mode: z.enum(['live', 'playback', 'download']).default('live'),
     /** Playback range, local time `yyyy-MM-ddTHH:mm:ss`. */
     startTime: z.string().optional(),
     endTime: z.string().optional(),
-    transport: z.enum(['udp', 'tcp_passive', 'tcp_active']).default('udp'),
+    downloadSpeed: z.number().int().min(1).max(32).optional(),
+    /**
+     * UDP, TCP-passive (the device connects to us) or TCP-active (we connect to the device);
+     * absent: the device's provisioned `mediaTransport`, else UDP. No fallback between them.
+     */
+    transport: z.enum(['udp', 'tcp_passive', 'tcp_active']).optional(),
   })
   .strict();
 export const streamInfoSchema = z.object({
   streamId: z.string(),
-  state: z.enum(['starting', 'live', 'stopped', 'failed']),
+  /** `ended`: a playback reached the end of the recording (device MediaStatus 121). */
+  state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
   /** SFU room to join (with a hub-issued token) to watch it. */
   room: z.string().optional(),
   /** SFU producer ids, once live. */
@@ -80,6 +89,26 @@ export const streamInfoSchema = z.object({
   audioProducerId: z.string().optional(),
   viewers: z.number().int().nonnegative(),
 });
+
+/**
+ * Playback control of a playback stream (MANSRTSP in SIP INFO): pause, resume, seek to
+ * an offset (s from the start of the requested range), speed (Scale 0.25–4).
+ */
+export const playbackControlSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('pause') }).strict(),
+  z.object({ action: z.literal('resume') }).strict(),
+  z
+    .object({
+      action: z.literal('seek'),
+      offsetS: z
+        .number()
+        .min(0)
+        .max(86_400 * 31),
+    })
+    .strict(),
+  z.object({ action: z.literal('speed'), scale: z.number().min(0.25).max(4) }).strict(),
+]);
+export type PlaybackControl = z.infer<typeof playbackControlSchema>;
 
 /** PTZ for GB28181 (DeviceControl PTZCmd) and serial (VISCA / Pelco-D) cameras. Speeds 0–1. */
 export const ptzCommandSchema = z.discriminatedUnion('action', [
@@ -102,9 +131,41 @@ export const ptzRequestSchema = z
   .object({ deviceId: bridgeDeviceIdSchema, channelId: bridgeDeviceIdSchema, command: ptzCommandSchema })
   .strict();
 
+/**
+ * SFU room of an intercom call: the intercom's voice is produced there and the console's
+ * voice (`consoleProducerId`, or the room's latest microphone) is taken from there.
+ */
+export const callRoomSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . : -')
+  .optional();
+/** Default SFU room of a call with a device: `intercom:<deviceId>`. */
+export function intercomRoomId(deviceId: string): string {
+  return `intercom:${deviceId}`;
+}
+
 /** Call an intercom (对讲); the console's voice comes from `consoleProducerId` on the SFU. */
-export const startCallSchema = z.object({ deviceId: bridgeDeviceIdSchema, consoleProducerId: z.string().max(64).optional() }).strict();
-export const callInfoSchema = z.object({ callId: z.string(), state: z.enum(['ringing', 'answered', 'ended']) });
+export const startCallSchema = z
+  .object({
+    deviceId: bridgeDeviceIdSchema,
+    consoleProducerId: z.string().max(64).optional(),
+    /** Default `intercom:<deviceId>`. */
+    room: callRoomSchema,
+  })
+  .strict();
+/** Accept an inbound call that is ringing (the console picked up). */
+export const answerCallSchema = z.object({ consoleProducerId: z.string().max(64).optional(), room: callRoomSchema }).strict();
+export const callInfoSchema = z.object({
+  callId: z.string(),
+  state: z.enum(['ringing', 'answered', 'ended']),
+  deviceId: z.string().optional(),
+  direction: z.enum(['outbound', 'inbound']).optional(),
+  /** SFU room of the call and the producer of the intercom's voice (once answered). */
+  room: z.string().optional(),
+  producerId: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type CallInfo = z.infer<typeof callInfoSchema>;
 
 /** Serial device commands (audio processors, matrix switchers; PTZ goes through `ptz`). */
 export const serialCommandSchema = z.discriminatedUnion('action', [
@@ -157,8 +218,23 @@ export const bridgeCommandRoutes = {
     body: empty,
     response: streamInfoSchema,
   },
+  playbackControl: {
+    method: 'POST',
+    path: '/api/v1/streams/:streamId/playback',
+    params: z.object({ streamId: z.string().min(1).max(128) }),
+    body: playbackControlSchema,
+    response: streamInfoSchema,
+  },
   ptz: { method: 'POST', path: '/api/v1/ptz', params: empty, body: ptzRequestSchema, response: empty },
   startCall: { method: 'POST', path: '/api/v1/calls', params: empty, body: startCallSchema, response: callInfoSchema },
+  listCalls: { method: 'GET', path: '/api/v1/calls', params: empty, body: empty, response: z.object({ calls: z.array(callInfoSchema) }) },
+  answerCall: {
+    method: 'POST',
+    path: '/api/v1/calls/:callId/answer',
+    params: z.object({ callId: z.string().min(1).max(128) }),
+    body: answerCallSchema,
+    response: callInfoSchema,
+  },
   hangUp: {
     method: 'DELETE',
     path: '/api/v1/calls/:callId',

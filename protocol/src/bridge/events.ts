@@ -217,8 +217,21 @@ export const callStateEventSchema = z.object({
   /** outbound: the console called the intercom; inbound: the intercom called the console. */
   direction: z.enum(['outbound', 'inbound']),
   state: z.enum(['ringing', 'answered', 'ended']),
-  /** Why it ended: hangup, busy, declined, no_answer, failed. */
-  reason: z.enum(['hangup', 'busy', 'declined', 'no_answer', 'failed']).optional(),
+  /**
+   * Why it ended: hangup (BYE or DELETE), busy (486/600), declined (603, or the console
+   * refused a ringing call), no_answer (ring timeout), failed (error, bad SDP answer),
+   * cancelled (the intercom gave up while ringing), media_timeout (no RTP from the intercom),
+   * unregistered (the intercom unregistered), bridge_shutdown.
+   */
+  reason: z
+    .enum(['hangup', 'busy', 'declined', 'no_answer', 'failed', 'cancelled', 'media_timeout', 'unregistered', 'bridge_shutdown'])
+    .optional(),
+  /** Who ended it (with reason hangup): the console (DELETE) or the device (BYE). */
+  by: z.enum(['console', 'device', 'bridge']).optional(),
+  /** Human-readable detail for failures (SIP status, SDP problem). */
+  detail: text(256).optional(),
+  /** SFU room of the call: the intercom's voice is produced there, the console's voice is taken from there. */
+  room: z.string().max(128).optional(),
   /** SFU producer of the intercom's voice once answered. */
   producerId: z.string().max(64).optional(),
 });
@@ -230,7 +243,8 @@ export const streamStateEventSchema = z.object({
   streamId: z.string().min(1).max(128),
   deviceId: bridgeDeviceIdSchema,
   channelId: bridgeDeviceIdSchema,
-  state: z.enum(['starting', 'live', 'stopped', 'failed']),
+  /** `ended`: a playback reached the end of the recording (device MediaStatus 121). */
+  state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
   producerId: z.string().max(64).optional(),
   reason: text(256).optional(),
 });
