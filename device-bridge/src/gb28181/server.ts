@@ -1,7 +1,7 @@
 /** The GB/T 28181 side of the bridge, put together: SIP stack, registrar, device registry, MESSAGE handling, commander. */
 import type { Logger } from '@cc/runtime';
 import { makeEvent, type EventSink } from '../hub/events.js';
-import { createSipServer, type SipServer } from '../sip/stack.js';
+import { createSipServer, type SipMessage, type SipRemote, type SipServer } from '../sip/stack.js';
 import { CatalogAssembler } from './catalog-assembler.js';
 import { GbCommander } from './commander.js';
 import { CredentialStore, readDevicesFile } from './credentials.js';
@@ -32,8 +32,18 @@ export interface GbSettings {
   maxSipBodyBytes: number;
 }
 
+/** Intercom calls (device-bridge/src/intercom/) plug their SIP dialogs in here. */
+export interface CallSipHooks {
+  invite?: (request: SipMessage, remote: SipRemote) => void;
+  cancel?: (request: SipMessage) => void;
+  /** True when the BYE belonged to one of its calls. */
+  bye?: (request: SipMessage) => boolean;
+  ack?: (request: SipMessage) => void;
+}
+
 export interface GbServer {
   sip: SipServer;
+  callHooks: CallSipHooks;
   registry: DeviceRegistry;
   credentials: CredentialStore;
   commander: GbCommander;
@@ -106,8 +116,14 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
   handlers.NOTIFY = messages.handle;
   handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
   const invites = new InviteClient(sip, registry, settings.sipId, settings.sipDomain, log);
-  handlers.BYE = (request) => invites.handleBye(request);
-  handlers.ACK = () => undefined;
+  const callHooks: CallSipHooks = {};
+  handlers.INVITE = (request, remote) => (callHooks.invite ? callHooks.invite(request, remote) : sip.reply(request, 603, 'Decline'));
+  handlers.CANCEL = (request) =>
+    callHooks.cancel ? callHooks.cancel(request) : sip.reply(request, 481, 'Call/Transaction Does Not Exist');
+  handlers.BYE = (request) => {
+    if (!callHooks.bye?.(request)) invites.handleBye(request);
+  };
+  handlers.ACK = (request) => callHooks.ack?.(request);
   const catalogTimer = setInterval(() => {
     for (const catalog of catalogs.expire()) sink.publish(makeEvent('device.catalog', { ...catalog, complete: false }));
   }, 2000);
@@ -117,6 +133,7 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
   );
   return {
     sip,
+    callHooks,
     registry,
     credentials,
     commander,

@@ -150,8 +150,8 @@ function withShortTimerJ(send: () => void): void {
   }
 }
 
-/** A To tag that stays the same for retransmissions of one request. */
-function toTag(request: SipMessage): string {
+/** A To tag that stays the same for retransmissions of one request (the tag `reply` puts on final answers). */
+export function toTag(request: SipMessage): string {
   return createHash('sha1')
     .update(`${String(request.headers['call-id'])}/${String(request.headers.from?.params.tag)}`)
     .digest('hex')
