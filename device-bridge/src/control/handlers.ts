@@ -34,7 +34,7 @@ export function deviceHandlers({ credentials, registry, commander, serial, strea
       return { devices: [...ids].map(describe) };
     },
     provisionDevice: ({ deviceId }, body) => {
-      credentials.provision({ deviceId, kind: body.kind, name: body.name, password: body.password });
+      credentials.provision({ deviceId, kind: body.kind, name: body.name, password: body.password, mediaTransport: body.mediaTransport });
       return describe(deviceId);
     },
     removeDevice: ({ deviceId }) => {
@@ -52,5 +52,6 @@ export function deviceHandlers({ credentials, registry, commander, serial, strea
     startStream: (_params, body) => streams.start(body),
     queryRecords: (_params, body) => records.query(body),
     leaveStream: ({ streamId, viewerId }) => streams.leave(streamId, viewerId),
+    playbackControl: ({ streamId }, body) => streams.control(streamId, body),
   };
 }

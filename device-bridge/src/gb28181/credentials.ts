@@ -12,6 +12,7 @@ export interface ProvisionedDevice {
   kind: Extract<BridgeDeviceKind, 'gb28181' | 'intercom'>;
   name?: string;
   password?: string;
+  mediaTransport?: 'udp' | 'tcp_passive' | 'tcp_active';
 }
 
 export const devicesFileSchema = z
@@ -23,6 +24,7 @@ export const devicesFileSchema = z
           kind: z.enum(['gb28181', 'intercom']).default('gb28181'),
           name: z.string().max(128).optional(),
           password: z.string().min(1).max(128).optional(),
+          mediaTransport: z.enum(['udp', 'tcp_passive', 'tcp_active']).optional(),
         })
         .strict(),
     ),

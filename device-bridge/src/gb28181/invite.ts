@@ -1,11 +1,15 @@
 /**
  * Media sessions with GB/T 28181 devices: INVITE with our SDP offer, ACK on 200, BYE to
- * end; a BYE from the device ends the session too (see `handleBye`).
+ * end; a BYE from the device ends the session too (see `handleBye`). In the dialog:
+ * INFO with MANSRTSP (playback control) and the device's MediaStatus MESSAGE (121 = end
+ * of file), matched by Call-ID since some devices put another ID in From.
  */
 import { randomBytes } from 'node:crypto';
 import { ErrorCode, ProtocolError } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import type { SipMessage, SipServer } from '../sip/stack.js';
+import { MANSRTSP_CONTENT_TYPE, MansrtspError, parseMansrtsp } from './mansrtsp.js';
+import { readMediaStatus } from './media-status.js';
 import type { DeviceRegistry } from './registry.js';
 import { offerSdp, parseAnswerSdp, type GbAnswer, type GbOffer } from './sdp.js';
 
@@ -17,6 +21,8 @@ export interface Dialog {
   cseq: number;
   answer: GbAnswer;
   onBye?: () => void;
+  /** The device reported the end of a playback/download (MediaStatus NotifyType 121). */
+  onMediaEnd?: () => void;
 }
 
 export class InviteClient {
@@ -100,6 +106,64 @@ export class InviteClient {
         'max-forwards': '70',
       },
     });
+  }
+
+  /** Sends MANSRTSP playback control in the dialog; resolves with the device's final status. */
+  info(dialog: Dialog, content: string, timeoutMs = 5000): Promise<number> {
+    if (!this.dialogs.has(dialog.callId)) return Promise.resolve(481);
+    dialog.cseq += 1;
+    const request: SipMessage = {
+      method: 'INFO',
+      uri: dialog.remoteUri,
+      headers: {
+        to: dialog.to,
+        from: dialog.from,
+        'call-id': dialog.callId,
+        cseq: { method: 'INFO', seq: dialog.cseq },
+        'max-forwards': '70',
+        'content-type': MANSRTSP_CONTENT_TYPE,
+      },
+      content,
+    };
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(408), timeoutMs);
+      this.sip.request(request, (response) => {
+        const status = response.status ?? 0;
+        if (status < 200) return;
+        clearTimeout(timer);
+        resolve(status);
+      });
+    });
+  }
+
+  /** Whether a Call-ID belongs to one of our media dialogs. */
+  has(callId: string): boolean {
+    return this.dialogs.has(callId);
+  }
+
+  /** An INFO from a device: 481 outside our dialogs, 400 for a body that is not MANSRTSP, else 200 (nothing to act on). */
+  handleInfo(request: SipMessage): void {
+    if (!this.dialogs.has(String(request.headers['call-id']))) return this.sip.reply(request, 481, 'Call/Transaction Does Not Exist');
+    const type = String(request.headers['content-type'] ?? '').toLowerCase();
+    if (type !== MANSRTSP_CONTENT_TYPE.toLowerCase()) return this.sip.reply(request, 415, 'Unsupported Media Type');
+    try {
+      parseMansrtsp(request.content ?? '');
+    } catch (error) {
+      if (!(error instanceof MansrtspError)) throw error;
+      return this.sip.reply(request, 400, 'Bad Request');
+    }
+    this.sip.reply(request, 200, 'OK');
+  }
+
+  /** A MESSAGE inside a media dialog: MediaStatus 121 ends the playback (answered 200, then BYE by the owner). */
+  handleDialogMessage(request: SipMessage): void {
+    const dialog = this.dialogs.get(String(request.headers['call-id']));
+    if (!dialog) return this.sip.reply(request, 481, 'Call/Transaction Does Not Exist');
+    const status = readMediaStatus(request.content ?? '');
+    if (status === undefined) return this.sip.reply(request, 400, 'Bad Request');
+    this.sip.reply(request, 200, 'OK');
+    this.logger.info({ callId: dialog.callId, notifyType: status }, 'device media status');
+    if (status === 121) dialog.onMediaEnd?.();
   }
 
   /** A BYE from a device: answer and tell the dialog's owner. */

@@ -5,23 +5,28 @@ export interface GbOffer {
   host: string;
   port: number;
   ssrc: string;
-  mode: 'live' | 'playback';
+  mode: 'live' | 'playback' | 'download';
   transport: 'udp' | 'tcp_passive' | 'tcp_active';
   channelId: string;
-  /** Playback range, Unix seconds. */
+  /** Playback / download range, Unix seconds. */
   start?: number;
   end?: number;
+  /** Download: how many times real time the device may send (`a=downloadspeed`). */
+  downloadSpeed?: number;
 }
+
+const SESSION_NAME = { live: 'Play', playback: 'Playback', download: 'Download' } as const;
 
 export function offerSdp(o: GbOffer): string {
   const tcp = o.transport !== 'udp';
+  const recorded = o.mode !== 'live';
   const lines = [
     'v=0',
     `o=${o.sipId} 0 0 IN IP4 ${o.host}`,
-    `s=${o.mode === 'live' ? 'Play' : 'Playback'}`,
-    ...(o.mode === 'playback' ? [`u=${o.channelId}:0`] : []),
+    `s=${SESSION_NAME[o.mode]}`,
+    ...(recorded ? [`u=${o.channelId}:0`] : []),
     `c=IN IP4 ${o.host}`,
-    o.mode === 'playback' ? `t=${o.start ?? 0} ${o.end ?? 0}` : 't=0 0',
+    recorded ? `t=${o.start ?? 0} ${o.end ?? 0}` : 't=0 0',
     `m=video ${o.port} ${tcp ? 'TCP/RTP/AVP' : 'RTP/AVP'} 96 97 98`,
     'a=recvonly',
     // Dahua wants PS first, right after recvonly.
@@ -29,6 +34,7 @@ export function offerSdp(o: GbOffer): string {
     'a=rtpmap:97 MPEG4/90000',
     'a=rtpmap:98 H264/90000',
     ...(tcp ? [`a=setup:${o.transport === 'tcp_passive' ? 'passive' : 'active'}`, 'a=connection:new'] : []),
+    ...(o.mode === 'download' ? [`a=downloadspeed:${o.downloadSpeed ?? 1}`] : []),
     `y=${o.ssrc}`,
     '',
   ];
@@ -40,6 +46,10 @@ export interface GbAnswer {
   port?: number;
   ssrc?: number;
   transport: 'udp' | 'tcp';
+  /** TCP: the device's role (`a=setup`); `passive` means it listens and we connect. */
+  setup?: 'active' | 'passive';
+  /** Download: the size the device announced (`a=filesize`). */
+  fileSize?: number;
 }
 
 /** Reads what matters from the device's 200 OK SDP; tolerant of LF-only lines and extra fields. */
@@ -56,6 +66,10 @@ export function parseAnswerSdp(sdp: string): GbAnswer {
     }
     const y = /^y=(\d{1,10})$/.exec(line);
     if (y) answer.ssrc = Number(y[1]);
+    const setup = /^a=setup:(active|passive)$/i.exec(line);
+    if (setup) answer.setup = setup[1]!.toLowerCase() as 'active' | 'passive';
+    const size = /^a=filesize:(\d{1,15})$/.exec(line);
+    if (size) answer.fileSize = Number(size[1]);
   }
   return answer;
 }

@@ -112,10 +112,13 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     logger: log,
     onRecordInfo: (_deviceId, message) => records.onAnswer(message),
   });
-  handlers.MESSAGE = messages.handle;
   handlers.NOTIFY = messages.handle;
   handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
   const invites = new InviteClient(sip, registry, settings.sipId, settings.sipDomain, log);
+  // In-dialog MESSAGEs (MediaStatus) are matched by Call-ID: some devices put another ID in From.
+  handlers.MESSAGE = (request, remote) =>
+    invites.has(String(request.headers['call-id'])) ? invites.handleDialogMessage(request) : messages.handle(request, remote);
+  handlers.INFO = (request) => invites.handleInfo(request);
   const callHooks: CallSipHooks = {};
   handlers.INVITE = (request, remote) => (callHooks.invite ? callHooks.invite(request, remote) : sip.reply(request, 603, 'Decline'));
   handlers.CANCEL = (request) =>

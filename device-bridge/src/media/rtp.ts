@@ -47,14 +47,24 @@ export function buildRtp(p: Omit<RtpPacket, 'payload'>, payload: Buffer): Buffer
 /** RFC 4571 framing (RTP over TCP): 2-byte big-endian length before each packet. */
 export class Rfc4571Framer {
   private rest: Buffer = Buffer.alloc(0);
+  /**
+   * Set once a length or packet could not be RTP (< 12 or > `maxPacket` bytes, not
+   * version 2): the stream has lost its framing and the connection should be cut off —
+   * resynchronising is the device's job, on a new connection.
+   */
+  corrupt = false;
+
+  constructor(private readonly maxPacket = 16_384) {}
 
   push(chunk: Buffer): Buffer[] {
+    if (this.corrupt) return [];
     this.rest = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
     const out: Buffer[] = [];
-    while (this.rest.length >= 2) {
+    while (this.rest.length >= 3) {
       const length = this.rest.readUInt16BE(0);
-      if (length < 12) {
-        this.rest = Buffer.alloc(0); // corrupt: resynchronisation is the device's job on a new connection
+      if (length < 12 || length > this.maxPacket || this.rest[2]! >> 6 !== 2) {
+        this.corrupt = true;
+        this.rest = Buffer.alloc(0);
         break;
       }
       if (this.rest.length < 2 + length) break;
@@ -63,4 +73,11 @@ export class Rfc4571Framer {
     }
     return out;
   }
+}
+
+/** One packet with its RFC 4571 length prefix. */
+export function frame4571(packet: Buffer): Buffer {
+  const prefix = Buffer.alloc(2);
+  prefix.writeUInt16BE(packet.length, 0);
+  return Buffer.concat([prefix, packet]);
 }

@@ -1,5 +1,5 @@
 /**
- * One device video stream: MPEG-PS over RTP arrives on our UDP port, is unpacked to
+ * One device video stream: MPEG-PS over RTP arrives (UDP or RFC 4571 TCP, see media-input), is unpacked to
  * H.264 access units and sent, repacketised per RFC 6184, to the SFU's ingest producer.
  * Packets of another SSRC than the one agreed (or first seen) are dropped.
  */
@@ -8,6 +8,7 @@ import type { Logger } from '@cc/runtime';
 import { H264Packetizer } from '../media/h264-packetizer.js';
 import { PsDemuxer } from '../media/ps-demux.js';
 import { parseRtp } from '../media/rtp.js';
+import type { MediaInput } from './media-input.js';
 
 export interface StreamTarget {
   ip: string;
@@ -31,7 +32,10 @@ export class DeviceStream {
   private expectedSsrc: number | undefined;
   private firstFrame = false;
 
+  private input: MediaInput | undefined;
+
   constructor(
+    /** Our UDP socket on the media port: it sends to the SFU (and is the input for UDP). */
     private readonly socket: Socket,
     readonly port: number,
     private readonly target: StreamTarget,
@@ -39,8 +43,13 @@ export class DeviceStream {
     private readonly onFirstFrame: () => void,
   ) {
     this.packetizer = new H264Packetizer(target.ssrc, target.payloadType);
-    socket.on('message', (message) => this.receive(message));
     socket.on('error', (error) => logger.warn({ err: error }, 'media socket error'));
+  }
+
+  /** Where the device's RTP comes from (for TCP-active only known after the SDP answer). */
+  attach(input: MediaInput): void {
+    this.input = input;
+    input.onPacket((message) => this.receive(message));
   }
 
   /** Adopt the SSRC from the device's answer (devices may change it). */
@@ -76,7 +85,12 @@ export class DeviceStream {
     }
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+  get transportStats(): MediaInput['stats'] | undefined {
+    return this.input?.stats;
+  }
+
+  async close(): Promise<void> {
+    await this.input?.close();
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 }

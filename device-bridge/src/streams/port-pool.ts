@@ -1,5 +1,6 @@
-/** UDP ports for device media from the configured range (even ports, RTP convention). */
+/** Ports for device media from the configured range (even ports, RTP convention): UDP, plus a TCP listener for TCP-passive. */
 import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
 
 export class RtpPortPool {
   private next: number;
@@ -27,5 +28,21 @@ export class RtpPortPool {
       socket.close();
     }
     throw new Error(`no free RTP port in ${this.min}-${this.max}`);
+  }
+
+  /** A UDP socket and a TCP listener on the same even port (TCP-passive media; UDP sends to the SFU). */
+  async bindWithTcp(): Promise<{ socket: Socket; server: Server; port: number }> {
+    const span = Math.floor((this.max - this.min) / 2) + 1;
+    for (let tries = 0; tries < span; tries++) {
+      const { socket, port } = await this.bind();
+      const server = createServer();
+      const ok = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen(port, this.host, () => resolve(true));
+      });
+      if (ok) return { socket, server, port };
+      socket.close();
+    }
+    throw new Error(`no free TCP+UDP port in ${this.min}-${this.max}`);
   }
 }

@@ -1,26 +1,38 @@
 /**
- * Live (and playback) video of device channels into the SFU. Viewers of one channel
- * share one stream; when the last viewer left, the stream stops after a grace period
- * (BYE to the device, ingest source closed). States go to the hub as `stream.state`.
+ * Live (and playback/download) video of device channels into the SFU. Viewers of one
+ * channel share one stream; when the last viewer left, the stream stops after a grace
+ * period (BYE to the device, ingest source closed). States go to the hub as `stream.state`.
+ * Media comes over UDP, TCP-passive or TCP-active (per request, else per device, else
+ * UDP). There is no fallback from TCP to UDP: TCP is chosen where UDP does not get
+ * through (NAT, firewalls), so a UDP retry would only hide the failure; a TCP stream
+ * that cannot connect, or sends no media within `mediaTimeoutMs`, fails with its reason.
  */
 import { randomInt } from 'node:crypto';
+import type { Socket } from 'node:dgram';
+import type { Server } from 'node:net';
 import { ErrorCode, ProtocolError, type BridgeCommandBody, type BridgeCommandResponse } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import type { InviteClient, Dialog } from '../gb28181/invite.js';
 import type { RtspCamera } from '../rtsp/rtsp-camera.js';
 import { makeSsrc } from '../gb28181/sdp.js';
 import { makeEvent, type EventSink } from '../hub/events.js';
+import { mansrtspFor } from '../gb28181/mansrtsp.js';
 import { DeviceStream } from './device-stream.js';
+import { TcpActiveInput, TcpPassiveInput, UdpInput } from './media-input.js';
+import { recordedRange, type RecordedRange } from './recorded-range.js';
 import type { RtpPortPool } from './port-pool.js';
 import type { SfuIngestClient } from './sfu-client.js';
 
 type StreamInfo = BridgeCommandResponse<'startStream'>;
+type StartStream = BridgeCommandBody<'startStream'>;
+export type MediaTransport = NonNullable<StartStream['transport']>;
 
 interface Stream {
   streamId: string;
   deviceId: string;
   channelId: string;
   viewers: Set<string>;
+  mode: StartStream['mode'];
   state: StreamInfo['state'];
   ready: Promise<void>;
   dialog?: Dialog;
@@ -29,6 +41,8 @@ interface Stream {
   room?: string;
   videoProducerId?: string;
   idleTimer?: NodeJS.Timeout;
+  mediaTimer?: NodeJS.Timeout;
+  rtspCseq: number;
 }
 
 export interface StreamManagerOptions {
@@ -43,6 +57,10 @@ export interface StreamManagerOptions {
   idleMs: number;
   /** Always-on RTSP cameras by device id: their stream is their ingest source. */
   rtspCameras?: Map<string, RtspCamera>;
+  /** A device's provisioned media transport (used when a start request names none). */
+  transportOf?: (deviceId: string) => MediaTransport | undefined;
+  /** A stream whose device sends no media this long after the INVITE fails, ms. */
+  mediaTimeoutMs?: number;
 }
 
 export class StreamManager {
@@ -69,16 +87,16 @@ export class StreamManager {
     );
   }
 
-  async start(body: BridgeCommandBody<'startStream'>): Promise<StreamInfo> {
+  async start(body: StartStream): Promise<StreamInfo> {
     const camera = this.options.rtspCameras?.get(body.deviceId);
     if (camera) {
       const state = camera.state === 'streaming' ? 'live' : camera.state === 'connecting' ? 'starting' : camera.state;
       return { streamId: body.deviceId, state, room: camera.room, videoProducerId: camera.videoProducerId, viewers: 0 };
     }
-    const range = body.mode === 'playback' ? playbackRange(body.startTime, body.endTime) : undefined;
+    const range = body.mode === 'live' ? undefined : recordedRange(body.startTime, body.endTime);
     // Viewers share a live stream; a playback is shared only by viewers of the same range.
     const streamId = range
-      ? `${body.deviceId}:${body.channelId}:playback:${range.start}-${range.end}`
+      ? `${body.deviceId}:${body.channelId}:${body.mode}:${range.start}-${range.end}`
       : `${body.deviceId}:${body.channelId}`;
     let stream = this.streams.get(streamId);
     if (!stream) {
@@ -87,12 +105,15 @@ export class StreamManager {
         deviceId: body.deviceId,
         channelId: body.channelId,
         viewers: new Set(),
+        mode: body.mode,
         state: 'starting',
         ready: Promise.resolve(),
+        rtspCseq: 0,
       };
       this.streams.set(streamId, stream);
       const created = stream;
-      created.ready = this.open(created, body.transport, range).catch(async (error: unknown) => {
+      const transport = body.transport ?? this.options.transportOf?.(body.deviceId) ?? 'udp';
+      created.ready = this.open(created, transport, range, body.downloadSpeed).catch(async (error: unknown) => {
         await this.stop(created, error instanceof Error ? error.message : String(error), 'failed');
         throw error;
       });
@@ -105,46 +126,77 @@ export class StreamManager {
     return this.info(stream);
   }
 
-  private async open(
-    s: Stream,
-    transport: BridgeCommandBody<'startStream'>['transport'],
-    range?: { start: number; end: number },
-  ): Promise<void> {
-    if (transport !== 'udp')
-      throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'TCP media is not available on this bridge yet' });
-    const { socket, port } = await this.options.ports.bind();
+  private async open(s: Stream, transport: MediaTransport, range?: RecordedRange, downloadSpeed?: number): Promise<void> {
+    const log = this.options.logger.child({ streamId: s.streamId, transport });
+    const bound: { socket: Socket; port: number; server?: Server } =
+      transport === 'tcp_passive' ? await this.options.ports.bindWithTcp() : await this.options.ports.bind();
+    const { socket, port, server } = bound;
     const ssrcText = makeSsrc(this.options.sipDomain, range === undefined, this.counter++);
     const sfuSsrc = randomInt(1, 0xffffffff);
     const source = await this.options.sfu
       .createSource({ name: s.channelId, deviceId: s.channelId, video: { codec: 'H264', payloadType: 102, ssrc: sfuSsrc } })
       .catch((error: unknown) => {
         socket.close();
+        server?.close();
         throw error;
       });
     s.sourceId = source.sourceId;
     s.room = source.room;
     const track = source.tracks.find((t) => t.kind === 'video')!;
     s.videoProducerId = track.producerId;
-    s.media = new DeviceStream(
-      socket,
-      port,
-      { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType },
-      this.options.logger.child({ streamId: s.streamId }),
-      () => this.setState(s, 'live'),
-    );
+    s.media = new DeviceStream(socket, port, { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType }, log, () => {
+      clearTimeout(s.mediaTimer);
+      this.setState(s, 'live');
+    });
+    if (server) s.media.attach(new TcpPassiveInput(server, log));
+    else if (transport === 'udp') s.media.attach(new UdpInput(socket));
     s.media.expectSsrc(Number(ssrcText));
     s.dialog = await this.options.invites.invite(s.deviceId, {
       host: this.options.mediaHost,
       port,
       ssrc: ssrcText,
-      mode: range ? 'playback' : 'live',
-      transport: 'udp',
+      mode: s.mode,
+      transport,
       channelId: s.channelId,
       start: range?.start,
       end: range?.end,
+      downloadSpeed,
     });
-    if (s.dialog.answer.ssrc !== undefined && s.dialog.answer.ssrc !== Number(ssrcText)) s.media.expectSsrc(s.dialog.answer.ssrc);
     s.dialog.onBye = () => void this.stop(s, 'device ended the session', 'stopped');
+    s.dialog.onMediaEnd = () => void this.stop(s, 'end of the recording', 'ended');
+    const { answer } = s.dialog;
+    if (answer.ssrc !== undefined && answer.ssrc !== Number(ssrcText)) s.media.expectSsrc(answer.ssrc);
+    if (transport !== 'udp' && answer.transport !== 'tcp')
+      throw new ProtocolError(ErrorCode.Unavailable, { transport }, { message: 'device answered a TCP media offer with UDP' });
+    const timeoutMs = this.options.mediaTimeoutMs ?? 15_000;
+    s.mediaTimer = setTimeout(() => void this.stop(s, `no media from the device within ${timeoutMs / 1000} s`, 'failed'), timeoutMs);
+    if (transport === 'tcp_active') {
+      if (!answer.port) throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'device gave no TCP port to connect to' });
+      const input = await TcpActiveInput.connect(answer.host ?? this.options.mediaHost, answer.port, log).catch((cause: unknown) => {
+        throw new ProtocolError(
+          ErrorCode.Unavailable,
+          { port: answer.port },
+          { message: 'could not connect to the device for TCP media', cause },
+        );
+      });
+      input.onLost((reason) => void this.stop(s, reason, 'failed'));
+      s.media.attach(input);
+    }
+  }
+
+  /** MANSRTSP playback control (SIP INFO) of a playback or download stream. */
+  async control(streamId: string, control: BridgeCommandBody<'playbackControl'>): Promise<StreamInfo> {
+    const s = this.streams.get(streamId);
+    if (!s) throw new ProtocolError(ErrorCode.NotFound, { streamId });
+    if (s.mode === 'live')
+      throw new ProtocolError(ErrorCode.Conflict, { streamId }, { message: 'playback control needs a playback or download stream' });
+    await s.ready;
+    if (!s.dialog) throw new ProtocolError(ErrorCode.Unavailable, { streamId }, { message: 'stream has no media session' });
+    s.rtspCseq += 1;
+    const status = await this.options.invites.info(s.dialog, mansrtspFor(control, s.rtspCseq));
+    if (status !== 200)
+      throw new ProtocolError(ErrorCode.Unavailable, { streamId, status }, { message: `device refused the playback control (${status})` });
+    return this.info(s);
   }
 
   leave(streamId: string, viewerId: string): StreamInfo {
@@ -156,10 +208,11 @@ export class StreamManager {
     return this.info(s);
   }
 
-  private async stop(s: Stream, reason: string, state: 'stopped' | 'failed'): Promise<void> {
+  private async stop(s: Stream, reason: string, state: 'stopped' | 'failed' | 'ended'): Promise<void> {
     if (this.streams.get(s.streamId) !== s) return;
     this.streams.delete(s.streamId);
-    if (s.idleTimer) clearTimeout(s.idleTimer);
+    clearTimeout(s.idleTimer);
+    clearTimeout(s.mediaTimer);
     if (s.dialog) this.options.invites.bye(s.dialog);
     await s.media?.close();
     if (s.sourceId) await this.options.sfu.deleteSource(s.sourceId);
@@ -169,29 +222,14 @@ export class StreamManager {
 
   stats(): Record<string, unknown> {
     return Object.fromEntries(
-      [...this.streams.values()].map((s) => [s.streamId, { state: s.state, viewers: s.viewers.size, ...s.media?.stats }]),
+      [...this.streams.values()].map((s) => [
+        s.streamId,
+        { state: s.state, viewers: s.viewers.size, ...s.media?.stats, ...s.media?.transportStats },
+      ]),
     );
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.streams.values()].map((s) => this.stop(s, 'bridge shutdown', 'stopped')));
   }
-}
-
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-
-/** A playback range (local times, as GB/T 28181 writes them) as Unix seconds for the SDP `t=` line. */
-function playbackRange(startTime: string | undefined, endTime: string | undefined): { start: number; end: number } {
-  if (!startTime || !endTime || !LOCAL_TIME.test(startTime) || !LOCAL_TIME.test(endTime)) {
-    throw new ProtocolError(
-      ErrorCode.ValidationFailed,
-      { startTime, endTime },
-      { message: 'playback needs startTime and endTime as yyyy-MM-ddTHH:mm:ss' },
-    );
-  }
-  const start = Math.floor(new Date(startTime).getTime() / 1000);
-  const end = Math.floor(new Date(endTime).getTime() / 1000);
-  if (!(end > start))
-    throw new ProtocolError(ErrorCode.ValidationFailed, { startTime, endTime }, { message: 'endTime must be after startTime' });
-  return { start, end };
 }
