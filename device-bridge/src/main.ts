@@ -52,6 +52,7 @@ await runService({
       mediaHost: settings.sipPublicHost || settings.sipHost,
       sipDomain: settings.sipDomain,
       idleMs: settings.streamIdleS * 1000,
+      transportOf: (deviceId) => gb.credentials.get(deviceId)?.mediaTransport,
     });
     disposables.add('streams', () => streams.close());
 
