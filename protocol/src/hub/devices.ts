@@ -21,6 +21,8 @@ export const provisionedDeviceInputSchema = z
     unitId: z.string().min(1).max(64).nullable().default(null),
     /** Digest password; omitted on an update keeps the stored one, `null` removes it (the bridge's shared password applies). */
     password: z.string().min(4).max(128).nullable().optional(),
+    /** How the device's video reaches the bridge (default UDP). */
+    mediaTransport: z.enum(['udp', 'tcp_passive', 'tcp_active']).nullable().default(null),
   })
   .strict();
 export type ProvisionedDeviceInput = z.input<typeof provisionedDeviceInputSchema>;
@@ -33,6 +35,7 @@ export const provisionedDeviceSchema = z.object({
   court: z.string().nullable(),
   unitId: z.string().nullable(),
   hasPassword: z.boolean(),
+  mediaTransport: z.enum(['udp', 'tcp_passive', 'tcp_active']).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** When the bridge last accepted it (null: not yet, e.g. the bridge was down; pushed again when it is up). */
@@ -57,7 +60,7 @@ export const liveViewSchema = z.object({
   deviceId: z.string(),
   channelId: z.string(),
   streamId: z.string(),
-  state: z.enum(['starting', 'live', 'stopped', 'failed']),
+  state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
   room: z.string(),
   videoProducerId: z.string().optional(),
   audioProducerId: z.string().optional(),
@@ -74,7 +77,7 @@ export type LiveView = z.infer<typeof liveViewSchema>;
 export const devicePtzRequestSchema = z.object({ channelId: bridgeDeviceIdSchema.optional(), command: ptzCommandSchema }).strict();
 export type DevicePtzRequest = z.input<typeof devicePtzRequestSchema>;
 
-/** The SFU room the console's microphone goes into for a call with this device. */
+/** The SFU room the console's microphone goes into for a call with this device (`intercomRoomId`). */
 export const callMediaRequestSchema = z.object({ deviceId: bridgeDeviceIdSchema }).strict();
 export const callMediaSchema = z.object({ room: z.string(), sfuUrl: z.string(), token: z.string(), expiresAt: z.string() });
 export type CallMedia = z.infer<typeof callMediaSchema>;
@@ -96,10 +99,8 @@ export const callSchema = z.object({
   callId: z.string(),
   deviceId: z.string(),
   state: z.enum(['ringing', 'answered', 'ended']),
+  /** SFU room of the call and the producer of the intercom's voice (once answered). */
+  room: z.string().optional(),
+  producerId: z.string().optional(),
 });
 export type Call = z.infer<typeof callSchema>;
-
-/** The SFU room of a device's intercom call: the console publishes its microphone there. */
-export function callRoomOf(deviceId: string): string {
-  return `call:${deviceId}`;
-}

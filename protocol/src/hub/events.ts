@@ -31,6 +31,11 @@ export const hubEventSchemas = {
     direction: z.enum(['outbound', 'inbound']),
     state: z.enum(['ringing', 'answered', 'ended']),
     reason: z.string().optional(),
+    /** Who ended it: the console, the device or the bridge. */
+    by: z.string().optional(),
+    detail: z.string().optional(),
+    /** SFU room of the call (the intercom's voice is produced there; the console publishes its microphone there). */
+    room: z.string().optional(),
     producerId: z.string().optional(),
   }),
   /** A device stream in the SFU changed state (live view available, stopped, failed). */
@@ -38,7 +43,8 @@ export const hubEventSchemas = {
     streamId: z.string(),
     deviceId: z.string(),
     channelId: z.string(),
-    state: z.enum(['starting', 'live', 'stopped', 'failed']),
+    /** `ended`: a playback reached the end of its recording. */
+    state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
     producerId: z.string().optional(),
     reason: z.string().optional(),
   }),
