@@ -7,6 +7,7 @@ import { catalogOf } from '../catalog/repository.js';
 import { parseDateInput } from '../deadlines/calendar.js';
 import { StatsDelta } from '../stats/aggregates.js';
 import { CaseWriter, type ValidCase } from './case-writer.js';
+import { retimeIfDeducted } from './deductions.js';
 import { nodesOfCase, toCase } from './read.js';
 import { nodeWriterOf, type CaseRow, type NodeRow } from './store.js';
 
@@ -52,6 +53,7 @@ export function closeCase(
     const delta = new StatsDelta();
     const outcome = new CaseWriter(ctx.db, nodeWriterOf(ctx.db)).write(next, catalogOf(ctx.db), ctx.now(), delta);
     if (!outcome.ok) throw new ProtocolError(ErrorCode.Conflict, { closureBlockedBy: outcome.blockedBy });
+    retimeIfDeducted(ctx.db, row.id, ctx.now(), delta);
     delta.apply(ctx.db);
     emit({ type: 'case.changed', court: row.court_code, data: { caseNo: row.case_no, action: 'closed' } });
     const after = toCase(ctx.db.prepare('SELECT * FROM cases WHERE id = ?').get(row.id) as CaseRow);
@@ -76,6 +78,8 @@ export function completeNode(
   return ctx.mutate(actor, 'node.complete', ({ emit }) => {
     const delta = new StatsDelta();
     new CaseWriter(ctx.db, nodeWriterOf(ctx.db)).write({ ...toValid(row), nodes: [write] }, catalogOf(ctx.db), ctx.now(), delta);
+    // A recurring node's next occurrence starts its clock under the case's deduction periods too.
+    retimeIfDeducted(ctx.db, row.id, ctx.now(), delta);
     delta.apply(ctx.db);
     emit({ type: 'case.changed', court: row.court_code, data: { caseNo: row.case_no, action: 'node_completed', nodeId } });
     return {

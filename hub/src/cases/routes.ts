@@ -6,6 +6,8 @@ import {
   caseCloseSchema,
   caseImportBodySchema,
   caseListQuerySchema,
+  deductionCreateSchema,
+  deductionEndSchema,
   nodeCompleteSchema,
   nodeListQuerySchema,
 } from '@cc/protocol';
@@ -15,6 +17,7 @@ import { notFound, parse } from '../app/parse.js';
 import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/auth.js';
 import { iso } from '../deadlines/calendar.js';
 import { closeCase, completeNode } from './case-actions.js';
+import { endDeduction, listDeductions, recordDeduction, withDeductionTiming } from './deductions.js';
 import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
 import { importCasesSliced } from './import-sliced.js';
 import { nodeRecords } from './node-csv.js';
@@ -65,7 +68,21 @@ export function registerCaseRoutes(ctx: HubContext): void {
   });
   app.get(`${API_PREFIX}/cases/:caseNo`, { preHandler: anyone }, async (request) => {
     const row = findCase(request);
-    return { ...toCase(row), nodes: nodesOfCase(db, row.id, row.case_no) };
+    const now = ctx.now();
+    const nodes = withDeductionTiming(db, row, nodesOfCase(db, row.id, row.case_no), now);
+    return { ...toCase(row), nodes, deductions: listDeductions(db, row, now) };
+  });
+  const caseWorkers = auth.require('duty_officer', 'court_user');
+  app.post(`${API_PREFIX}/cases/:caseNo/deductions`, { preHandler: caseWorkers }, async (request, reply) => {
+    const row = findCase(request);
+    const result = recordDeduction(ctx, actorOf(request), row, parse(deductionCreateSchema, request.body));
+    return reply.code(201).send(result);
+  });
+  app.patch(`${API_PREFIX}/cases/:caseNo/deductions/:id`, { preHandler: caseWorkers }, async (request) => {
+    const row = findCase(request);
+    const id = Number((request.params as { id: string }).id);
+    if (!Number.isSafeInteger(id) || id < 1) throw notFound('deduction', (request.params as { id: string }).id);
+    return endDeduction(ctx, actorOf(request), row, id, parse(deductionEndSchema, request.body).endedOn);
   });
   app.post(`${API_PREFIX}/cases/:caseNo/close`, { preHandler: auth.require('duty_officer', 'court_user') }, async (request) => {
     const row = findCase(request);

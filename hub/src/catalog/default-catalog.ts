@@ -4,7 +4,7 @@
  * Categories are a proposal (no public SPC classification was found); rules marked
  * `unconfirmed` must be verified before production use: that is why the catalog is editable.
  */
-import type { ClosureType, NodeType } from '@cc/protocol';
+import type { ClosureType, DeductionReason, NodeType } from '@cc/protocol';
 
 type Rule = NodeType['rule'];
 const days = (amount: number, warnDays: number, anchor: string): Rule => ({ anchor, amount, unit: 'day', warnDays, repeat: null });
@@ -24,7 +24,41 @@ const entry = (
   blocksClosure: ClosureType[] = [],
 ): NodeType => ({ code, name, category, rule, blocksClosure, source, confidence, active: true });
 
-export const defaultCatalog: NodeType[] = [
+/**
+ * Deduction periods (扣除期间) per node type. The 6-month 执行期限 stops for every period of
+ * 法释〔2000〕29号 第9条 ✅ (and 执行工作规定 第63条 ✅ for 中止); the simple-case limit is a case
+ * limit too. Enforcement steps the court takes stop while the whole case is suspended or
+ * stayed (a design default ❓; flow-nodes.md #21 ✅ deducts 暂缓/中止 for the appraisal report).
+ * Fixed terms (freeze/seal expiry), party-driven and post-closure nodes never stop.
+ */
+const CASE_LIMIT: DeductionReason[] = [
+  'suspension',
+  'stay_settlement',
+  'stay_upper_court',
+  'public_notice',
+  'appraisal',
+  'audit_valuation',
+  'auction',
+];
+const CASE_STOPPED: DeductionReason[] = ['suspension', 'stay_settlement', 'stay_upper_court'];
+const deductions: Record<string, DeductionReason[]> = {
+  case_disposition: CASE_LIMIT,
+  simple_case_completion: CASE_LIMIT,
+  network_inquiry: CASE_STOPPED,
+  enforcement_notice: CASE_STOPPED,
+  asset_report_order: CASE_STOPPED,
+  creditor_leads_notice: CASE_STOPPED,
+  lead_verification: CASE_STOPPED,
+  asset_investigation: CASE_STOPPED,
+  valuation_start: CASE_STOPPED,
+  sale_start: CASE_STOPPED,
+  reauction: CASE_STOPPED,
+  sale_ruling_service: CASE_STOPPED,
+  property_handover: CASE_STOPPED,
+};
+const withDeductions = (t: NodeType): NodeType => ({ ...t, rule: { ...t.rule, deductedBy: deductions[t.code] ?? [] } });
+
+const entries: NodeType[] = [
   entry(
     'filing_review',
     '执行立案审查',
@@ -183,7 +217,7 @@ export const defaultCatalog: NodeType[] = [
     '执行期限（6个月）',
     'supervised',
     months(6, 30, 'case_filed'),
-    '期限规定 第1条; 执行工作规定 第63条 (deductions not modelled) (#40)',
+    '期限规定 第1条; 执行工作规定 第63条; deductions 法释〔2000〕29号 第9条 (#40)',
     'confirmed',
   ),
   entry(
@@ -219,3 +253,5 @@ export const defaultCatalog: NodeType[] = [
     'unconfirmed',
   ),
 ];
+
+export const defaultCatalog: NodeType[] = entries.map(withDeductions);

@@ -1,7 +1,7 @@
 /**
  * Node catalog module: node types with category and deadline rule. Seeds the documented
  * default catalog on first start; admins edit it through `/api/v1/catalog/node-types`.
- * A changed rule applies to nodes imported afterwards (stored due times are kept).
+ * A changed rule or (de)activation re-times the type's open nodes (catalog/recompute.ts).
  */
 import {
   API_PREFIX,
@@ -20,14 +20,36 @@ import { actorOf } from '../auth/auth.js';
 import { chinaDay, parseDateInput } from '../deadlines/calendar.js';
 import { calendarMigrations, invalidateCalendar, listCalendar } from './calendar.js';
 import { defaultCatalog } from './default-catalog.js';
+import { needsRecompute, recomputeType } from './recompute.js';
 import { catalogMigrations, catalogOf, invalidateCatalog, putNodeType } from './repository.js';
 
 function seedDefaults(ctx: HubContext): void {
   const { n } = ctx.db.prepare('SELECT COUNT(*) AS n FROM node_types').get() as { n: number };
-  if (n > 0) return;
+  if (n > 0) {
+    upgradeDeductions(ctx);
+    return;
+  }
   ctx.mutate(SYSTEM_ACTOR, 'catalog.seed', () => {
     for (const type of defaultCatalog) putNodeType(ctx.db, type);
     return { value: undefined, target: 'catalog', after: { nodeTypes: defaultCatalog.length } };
+  });
+  invalidateCatalog(ctx.db);
+}
+
+/** Stores seeded before deduction periods existed get the default catalog's `deductedBy` (where unset). */
+function upgradeDeductions(ctx: HubContext): void {
+  const stored = catalogOf(ctx.db);
+  const missing = defaultCatalog.filter((t) => {
+    const rule = stored.get(t.code)?.rule;
+    return rule !== undefined && rule.deductedBy === undefined && t.rule.deductedBy !== undefined;
+  });
+  if (missing.length === 0) return;
+  ctx.mutate(SYSTEM_ACTOR, 'catalog.upgrade', () => {
+    for (const t of missing) {
+      const current = stored.get(t.code)!;
+      putNodeType(ctx.db, { ...current, rule: { ...current.rule, deductedBy: t.rule.deductedBy ?? [] } });
+    }
+    return { value: undefined, target: 'catalog', after: { deductedBy: missing.map((t) => t.code) } };
   });
   invalidateCatalog(ctx.db);
 }
@@ -49,8 +71,9 @@ function register(ctx: HubContext): void {
     const body = parse(nodeTypePutSchema, request.body);
     const before = catalogOf(db).get(code);
     const after = { code, ...body };
+    const actor = actorOf(request);
     try {
-      return ctx.mutate(actorOf(request), before ? 'catalog.update' : 'catalog.create', ({ emit }) => {
+      ctx.mutate(actor, before ? 'catalog.update' : 'catalog.create', ({ emit }) => {
         putNodeType(db, after);
         emit({ type: 'catalog.changed', data: { code } });
         return { value: after, target: `node-type:${code}`, before, after };
@@ -58,6 +81,9 @@ function register(ctx: HubContext): void {
     } finally {
       invalidateCatalog(db);
     }
+    // Open nodes of the type follow the new rule (in slices; the response waits for the count).
+    const recomputed = before && needsRecompute(before, after) ? await recomputeType(ctx, actor, before, after) : { nodes: 0, moved: 0 };
+    return { ...after, recomputed };
   });
 }
 

@@ -8,6 +8,7 @@ import type { HubContext, HubModule } from '../app/module.js';
 import type { Db } from '../store/database.js';
 import { DeadlineEngine } from './engine.js';
 import { nodeDeadlineSource } from './node-source.js';
+import { deductionMigrations } from './retime.js';
 
 const engines = new WeakMap<Db, DeadlineEngine>();
 
@@ -18,7 +19,7 @@ export function deadlineEngineOf(db: Db): DeadlineEngine {
 }
 
 /** Events after which something may fall due earlier than the timer is set for. */
-const RESCHEDULE_ON = new Set(['cases.imported', 'case.changed', 'supervision.changed', 'delegation.changed']);
+const RESCHEDULE_ON = new Set(['cases.imported', 'case.changed', 'catalog.recompute', 'supervision.changed', 'delegation.changed']);
 
 function register(ctx: HubContext): void {
   const engine = new DeadlineEngine(ctx, ctx.logger);
@@ -38,4 +39,4 @@ function register(ctx: HubContext): void {
   ctx.app.post(`${API_PREFIX}/deadlines/tick`, { preHandler: ctx.auth.require('admin') }, async () => engine.tick());
 }
 
-export const deadlinesModule: HubModule = { name: 'deadlines', migrations: [], register };
+export const deadlinesModule: HubModule = { name: 'deadlines', migrations: deductionMigrations, register };

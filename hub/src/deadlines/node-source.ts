@@ -1,4 +1,5 @@
-/** Deadline source for flow nodes: pending → 临期 at the warn time, → 超期 at the due time. */
+/** Deadline source for flow nodes: pending → 临期 at the warn time, → 超期 at the due time (active types only). */
+import { catalogOf } from '../catalog/repository.js';
 import type { Db } from '../store/database.js';
 import { NodeStateCode, StatsDelta } from '../stats/aggregates.js';
 import { iso } from './calendar.js';
@@ -26,7 +27,13 @@ export function nodeDeadlineSource(db: Db): DeadlineSource {
     fire({ emit }, now, limit) {
       const rows = due.all(now, limit) as DueRow[];
       const delta = new StatsDelta();
+      const catalog = catalogOf(db);
       for (const n of rows) {
+        if (catalog.get(n.type)?.active === false) {
+          // A switched-off type raises no new warnings (catalog/recompute.ts re-arms it when switched on).
+          update.run(n.state, null, n.id);
+          continue;
+        }
         const overdue = now >= n.due_at;
         const state = overdue ? NodeStateCode.overdue : NodeStateCode.due_soon;
         update.run(state, overdue ? null : n.due_at, n.id);

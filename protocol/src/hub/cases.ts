@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { closureTypeSchema, nodeCategorySchema, nodeTypeCodeSchema } from './catalog.js';
 import { courtCodeSchema } from './orgs.js';
+import { deductionSchema } from './deductions.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -133,6 +134,10 @@ export const flowNodeSchema = z.object({
   dueAt: z.string(),
   doneAt: z.string().nullable(),
   state: nodeStateSchema,
+  /** Case detail only, when deduction periods moved the due time: the due time without them. */
+  baseDueAt: z.string().optional(),
+  /** Case detail only: an open deduction period stops this node's clock (no 临期/超期 while it runs). */
+  paused: z.boolean().optional(),
 });
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 
@@ -150,6 +155,8 @@ export const caseSchema = z.object({
   consumptionBanCount: z.number().int(),
   inquiryCount: z.number().int(),
   nodes: z.array(flowNodeSchema).optional(),
+  /** Case detail: deduction periods (扣除期间), open and closed. */
+  deductions: z.array(deductionSchema).optional(),
 });
 export type Case = z.infer<typeof caseSchema>;
 

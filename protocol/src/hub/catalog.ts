@@ -62,3 +62,14 @@ export type NodeTypePut = z.infer<typeof nodeTypePutSchema>;
 /** `PUT /api/v1/catalog/calendar/:date`: a statutory holiday or a working weekend day (调休). */
 export const calendarDayPutSchema = z.object({ kind: z.enum(['holiday', 'workday']), name: z.string().max(64).default('') }).strict();
 export const calendarQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
+
+/** `PUT /api/v1/catalog/node-types/:code` answers the stored type and what happened to its open nodes. */
+export const nodeTypePutResultSchema = nodeTypeSchema.extend({
+  recomputed: z.object({
+    /** Open nodes of the type that were re-timed (an unchanged rule re-times none). */
+    nodes: z.number().int(),
+    /** Of those, how many got a new due time. */
+    moved: z.number().int(),
+  }),
+});
+export type NodeTypePutResult = z.infer<typeof nodeTypePutResultSchema>;

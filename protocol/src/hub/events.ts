@@ -55,7 +55,21 @@ export const hubEventSchemas = {
   /** Cases of this court were imported or updated in bulk. */
   'cases.imported': z.object({ court: z.string(), cases: z.number().int(), nodes: z.number().int() }),
   /** A case was closed or one of its nodes completed. */
-  'case.changed': z.object({ caseNo: z.string(), action: z.enum(['closed', 'node_completed']), nodeId: z.number().int().optional() }),
+  'case.changed': z.object({
+    caseNo: z.string(),
+    action: z.enum(['closed', 'node_completed', 'deduction_recorded', 'deduction_ended']),
+    nodeId: z.number().int().optional(),
+    /** Deduction period (扣除期间) recorded or ended. */
+    deductionId: z.number().int().optional(),
+  }),
+  /** A catalog rule change is re-timing the open nodes of its type, slice by slice; `done` on the last. */
+  'catalog.recompute': z.object({
+    code: z.string(),
+    scanned: z.number().int(),
+    total: z.number().int(),
+    moved: z.number().int(),
+    done: z.boolean(),
+  }),
   /** A flow node entered 临期 (due soon). */
   'node.due_soon': z.object({ nodeId: z.number().int(), caseNo: z.string(), type: z.string(), dueAt: z.string() }),
   /** A flow node became 超期 (overdue). */
