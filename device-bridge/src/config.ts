@@ -44,6 +44,12 @@ export const bridgeConfigSchema = z
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long a device stream nobody watches stays up, s. */
     streamIdleS: z.number().int().min(0).max(3600).default(30),
+    /** Intercom calls: the number intercoms dial to reach the console (the bridge's sipId works too). */
+    intercomConsoleNumber: bridgeDeviceIdSchema.default('8000'),
+    /** How long a call rings (either direction) before it ends as no_answer, s. */
+    intercomRingTimeoutS: z.number().int().min(1).max(600).default(45),
+    /** An answered call whose intercom sends no RTP for this long ends (media_timeout), s. */
+    intercomMediaTimeoutS: z.number().int().min(1).max(600).default(20),
     /** RTSP cameras pulled by supervised ffmpeg into the SFU. */
     rtspCameras: z
       .array(

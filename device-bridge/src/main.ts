@@ -7,6 +7,8 @@ import { deviceHandlers } from './control/handlers.js';
 import { registerControlRoutes } from './control/routes.js';
 import { createGbServer } from './gb28181/server.js';
 import { HubSink } from './hub/hub-sink.js';
+import { createIntercomCalls } from './intercom/intercom-calls.js';
+import { SfuListenerClient } from './intercom/sfu-listener.js';
 import { RtspCamera } from './rtsp/rtsp-camera.js';
 import { SerialDevices } from './serial/serial-devices.js';
 import { RtpPortPool } from './streams/port-pool.js';
@@ -55,6 +57,30 @@ await runService({
       transportOf: (deviceId) => gb.credentials.get(deviceId)?.mediaTransport,
     });
     disposables.add('streams', () => streams.close());
+    const calls = createIntercomCalls(
+      {
+        sip: gb.sip,
+        registry: gb.registry,
+        credentials: gb.credentials,
+        sink,
+        media: {
+          pool: new RtpPortPool(settings.sipHost, settings.rtpMinPort, settings.rtpMaxPort),
+          mediaHost: settings.sipPublicHost || settings.sipHost,
+          sources: sfu,
+          listeners: new SfuListenerClient(settings.sfuUrl, authorization),
+        },
+        settings: {
+          sipId: settings.sipId,
+          sipDomain: settings.sipDomain,
+          consoleNumber: settings.intercomConsoleNumber,
+          ringTimeoutS: settings.intercomRingTimeoutS,
+          mediaTimeoutS: settings.intercomMediaTimeoutS,
+        },
+        logger: logger.child({ module: 'intercom' }),
+      },
+      gb.callHooks,
+    );
+    disposables.add('intercom-calls', () => calls.close());
 
     // Event-loop delay: the first thing to look at when SIP answers come late.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -79,10 +105,11 @@ await runService({
         messages: gb.stats,
         hub: sink.stats(),
         streams: streams.stats(),
+        calls: calls.stats(),
         eventLoop: loop(),
       }),
     });
-    registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial, streams }));
+    registerControlRoutes(app, serviceKey, deviceHandlers({ ...gb, serial, streams, calls }));
     disposables.add('http', () => app.close());
     await app.listen({ host: settings.host, port: settings.port });
     return {

@@ -5,6 +5,7 @@ import type { GbCommander } from '../gb28181/commander.js';
 import type { RecordQueries } from '../gb28181/records.js';
 import { ptzCmdFor } from '../gb28181/ptz.js';
 import type { DeviceRegistry } from '../gb28181/registry.js';
+import type { IntercomCalls } from '../intercom/intercom-calls.js';
 import type { SerialDevices } from '../serial/serial-devices.js';
 import type { StreamManager } from '../streams/stream-manager.js';
 import type { CommandHandlers } from './routes.js';
@@ -16,11 +17,13 @@ export interface DeviceHandlerDeps {
   serial: SerialDevices;
   streams: StreamManager;
   records: RecordQueries;
+  /** Intercom calls (absent: the call routes answer 503). */
+  calls?: IntercomCalls;
 }
 
 const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
 
-export function deviceHandlers({ credentials, registry, commander, serial, streams, records }: DeviceHandlerDeps): CommandHandlers {
+export function deviceHandlers({ credentials, registry, commander, serial, streams, records, calls }: DeviceHandlerDeps): CommandHandlers {
   const describe = (deviceId: string): BridgeDevice => {
     const provisioned = credentials.get(deviceId);
     const live = registry.describe(deviceId);
@@ -52,6 +55,17 @@ export function deviceHandlers({ credentials, registry, commander, serial, strea
     startStream: (_params, body) => streams.start(body),
     queryRecords: (_params, body) => records.query(body),
     leaveStream: ({ streamId, viewerId }) => streams.leave(streamId, viewerId),
+    ...(calls ? callHandlers(calls) : {}),
     playbackControl: ({ streamId }, body) => streams.control(streamId, body),
+  };
+}
+
+/** Intercom calls (对讲): console → intercom, answering an intercom's call, hanging up, listing. */
+function callHandlers(calls: IntercomCalls): CommandHandlers {
+  return {
+    startCall: (_params, body) => calls.start(body),
+    answerCall: ({ callId }, body) => calls.answer(callId, body),
+    hangUp: ({ callId }) => calls.hangUp(callId),
+    listCalls: () => ({ calls: calls.list() }),
   };
 }
