@@ -9,6 +9,7 @@ import { ServiceName, type ServiceName as ServiceNameT } from '@cc/protocol';
 import { ConfigError, createLogger, loadConfig } from '@cc/runtime';
 import { z } from 'zod';
 import { USAGE, parseArgs } from './args.js';
+import { FLEET_ENTRY, prepareFleet, readFleetSettings, type FleetSettings, type Prepared } from './demo-fleet.js';
 import { openDesktop, type OpenedDesktop } from './desktop-opener.js';
 import { formatLogLine } from './log-format.js';
 import { ServiceSupervisor, SupervisorEvent } from './supervisor.js';
@@ -35,9 +36,11 @@ if (args.help) {
 const env: NodeJS.ProcessEnv = { ...process.env };
 if (args.config) env.CC_CONFIG = resolve(args.config);
 let dataDir: string;
+let fleetSettings: FleetSettings;
 try {
   // Only the shared settings matter here; each service validates its own section.
   dataDir = loadConfig('launcher', z.object({}).strict(), { argv: [], env }).shared.dataDir;
+  fleetSettings = readFleetSettings(env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -50,14 +53,19 @@ const logger = createLogger('launcher');
 const pretty = process.stdout.isTTY === true;
 
 const logFiles: WriteStream[] = [];
-const supervisors = SERVICES.map(({ name, entry }) => {
+function supervise(
+  name: ServiceNameT | 'demo-fleet',
+  entry: string,
+  childEnv: NodeJS.ProcessEnv,
+  childArgs: string[] = [],
+): ServiceSupervisor {
   const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   logFiles.push(file);
   return new ServiceSupervisor({
     service: name,
     entry: join(repoRoot, entry),
-    args: [],
-    env,
+    args: childArgs,
+    env: childEnv,
     logger,
     onLine: (line, stream) => {
       file.write(`${line}\n`);
@@ -65,8 +73,11 @@ const supervisors = SERVICES.map(({ name, entry }) => {
       (stream === 'stderr' ? process.stderr : process.stdout).write(`${out}\n`);
     },
   });
-});
+}
 
+const supervisors: ServiceSupervisor[] = [];
+let fleet: ServiceSupervisor | undefined;
+const preparing = new AbortController();
 let desktop: OpenedDesktop | undefined;
 let shuttingDown = false;
 async function shutdown(reason: string, exitCode: number): Promise<void> {
@@ -74,6 +85,9 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   shuttingDown = true;
   logger.info({ reason }, 'stopping the command center');
   desktop?.close();
+  preparing.abort();
+  // The fleet first: its devices unregister while the bridge still listens.
+  await fleet?.stop();
   await Promise.all(supervisors.map((s) => s.stop()));
   await Promise.all(logFiles.map((f) => new Promise((done) => f.end(done))));
   logger.info('all services stopped');
@@ -82,16 +96,34 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
 process.on('SIGINT', () => (shuttingDown ? process.exit(130) : void shutdown('SIGINT', 0)));
 process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
 
-const firstReady = supervisors.map((s) => new Promise<Record<string, string>>((done) => s.once(SupervisorEvent.Ready, done)));
-for (const supervisor of supervisors) {
+/** Starts a service; resolves with its URLs when it is first ready. */
+function startService(name: ServiceNameT, childEnv: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  if (shuttingDown) return new Promise(() => undefined);
+  const supervisor = supervise(name, SERVICES.find((s) => s.name === name)?.entry ?? '', childEnv);
+  supervisors.push(supervisor);
+  const ready = new Promise<Record<string, string>>((done) => supervisor.once(SupervisorEvent.Ready, done));
   supervisor.on(SupervisorEvent.ConfigInvalid, (problems) => {
     process.stderr.write(`\nThe command center cannot start: invalid configuration\n  ${problems.join('\n  ')}\n`);
     void shutdown('invalid configuration', 78);
   });
   supervisor.start();
+  return ready;
 }
 
-const [hubUrls, sfuUrls, bridgeUrls] = await Promise.all(firstReady);
+const hubReady = startService(ServiceName.Hub, env);
+const sfuReady = startService(ServiceName.Sfu, env);
+// The bridge reads device credentials at start: with the demo fleet, it starts once the hub
+// has said which units (and so which devices) it holds.
+let prepared: Prepared | undefined;
+if (fleetSettings.mode !== 'off') {
+  const hubUrl = (await hubReady).http ?? '';
+  prepared = await prepareFleet(repoRoot, env, hubUrl, fleetSettings, preparing.signal);
+  if (!prepared.ok) logger[fleetSettings.mode === 'on' ? 'warn' : 'info']({ reason: prepared.reason }, 'demo fleet not started');
+}
+const bridgeEnv = prepared?.ok ? { ...env, CC_BRIDGE_DEVICES_FILE: prepared.devicesFile } : env;
+const bridgeReady = startService(ServiceName.Bridge, bridgeEnv);
+
+const [hubUrls, sfuUrls, bridgeUrls] = await Promise.all([hubReady, sfuReady, bridgeReady]);
 const consoleUrl = hubUrls?.console ?? '';
 const wall = hubUrls?.wall ?? '';
 process.stdout.write(
@@ -108,4 +140,15 @@ process.stdout.write(
     '',
   ].join('\n') + '\n',
 );
+if (prepared?.ok && !shuttingDown) startFleet(prepared, bridgeUrls?.sip ?? '');
 if (!args.headless && !shuttingDown) desktop = openDesktop(repoRoot, dataDir, { console: consoleUrl, wall }, logger);
+
+function startFleet(plan: Extract<Prepared, { ok: true }>, sip: string): void {
+  fleet = supervise('demo-fleet', FLEET_ENTRY, env, ['run', '--sip', sip]);
+  fleet.once(SupervisorEvent.Ready, () =>
+    process.stdout.write(
+      `  demo fleet 演示终端  ${plan.devices} simulated GB/T 28181 field-unit devices (${plan.video} with live video) at ${plan.courts} courts\n`,
+    ),
+  );
+  fleet.start();
+}

@@ -4,12 +4,19 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { EXIT_CONFIG_INVALID, serviceMessageSchema, type ServiceName } from '@cc/protocol';
+import { EXIT_CONFIG_INVALID, serviceConfigInvalidSchema, serviceReadySchema, type ServiceName } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
+import { z } from 'zod';
 import { LineSplitter } from './lines.js';
 
+/** The services' IPC messages; the demo fleet (no service of its own) sends the same with its own name. */
+const supervisedMessageSchema = z.discriminatedUnion('type', [
+  serviceReadySchema.extend({ service: z.string() }),
+  serviceConfigInvalidSchema.extend({ service: z.string() }),
+]);
+
 export interface SupervisorOptions {
-  service: ServiceName;
+  service: ServiceName | 'demo-fleet';
   entry: string;
   args: readonly string[];
   env: NodeJS.ProcessEnv;
@@ -73,7 +80,7 @@ export class ServiceSupervisor extends EventEmitter<SupervisorEvents> {
       child[stream]?.on('end', () => splitter.flush());
     }
     child.on('message', (raw) => {
-      const parsed = serviceMessageSchema.safeParse(raw);
+      const parsed = supervisedMessageSchema.safeParse(raw);
       if (!parsed.success) {
         this.options.logger.warn({ service }, 'ignored malformed message from service');
         return;

@@ -33,8 +33,10 @@ export interface FleetOptions {
   answerQueries?: boolean;
   /** Use qop=auth in the Authorization when the challenge offers it. */
   useQop?: boolean;
-  /** Video a device sends when INVITEd (one source per INVITE); absent: INVITEs are refused with 488. */
-  video?: () => PsVideoSource;
+  /** Video a channel sends when INVITEd (one source per INVITE); absent or undefined: the INVITE is refused with 488. */
+  video?: (channelId: string) => PsVideoSource | undefined;
+  /** Where a device is, for the first NOTIFY after a MobilePosition SUBSCRIBE; absent: Tiananmen. */
+  positionOf?: (deviceId: string) => { longitude: number; latitude: number };
 }
 
 interface Pending {
@@ -206,10 +208,11 @@ export class GbFleet {
     );
   }
 
-  keepalive(index: number): void {
+  keepalive(index: number, onAnswer?: (status: number) => void): void {
     const id = this.options.devices[index]!.deviceId;
     this.message(index, notify('Keepalive', this.sn++, id, '<Status>OK</Status>\n'), (status, rtt) => {
       if (status === 200) this.stats.keepaliveRttMs.push(rtt);
+      onAnswer?.(status);
     });
   }
 
@@ -254,13 +257,14 @@ export class GbFleet {
     if (index === undefined || !/<CmdType>MobilePosition<\/CmdType>/.test(xml)) return;
     this.stats.subscriptions += 1;
     const sn = this.sn++;
+    const at = this.options.positionOf?.(target) ?? { longitude: 116.397128, latitude: 39.916527 };
     const body = iconv
       .encode(
         notify(
           'MobilePosition',
           sn,
           target,
-          `<Time>${new Date().toISOString().slice(0, 19)}</Time>\n<Longitude>116.397128</Longitude>\n<Latitude>39.916527</Latitude>\n<Speed>0.0</Speed>\n`,
+          `<Time>${new Date().toISOString().slice(0, 19)}</Time>\n<Longitude>${at.longitude.toFixed(6)}</Longitude>\n<Latitude>${at.latitude.toFixed(6)}</Latitude>\n<Speed>0.0</Speed>\n`,
         ),
         'gb18030',
       )
@@ -282,13 +286,13 @@ export class GbFleet {
     const host = /c=IN IP4 ([0-9.]+)/.exec(message.body)?.[1];
     const port = Number(/m=video (\d+)/.exec(message.body)?.[1] ?? 0);
     const ssrcText = /y=(\d+)/.exec(message.body)?.[1] ?? '0';
-    if (!this.options.video || !host || !port) {
+    const channel = /^INVITE sip:(\d+)@/.exec(message.firstLine)?.[1] ?? '';
+    const source = this.sessions.has(callId) || !host || !port ? undefined : this.options.video?.(channel);
+    if (!this.sessions.has(callId) && !source) {
       socket.send(answer(message, 488, 'Not Acceptable Here', 'sim'), this.options.bridgePort, this.options.bridgeHost);
       return;
     }
-    if (!this.sessions.has(callId))
-      this.sessions.set(callId, { source: this.options.video(), host, port, ssrc: Number(ssrcText), started: false, sdp: message.body });
-    const channel = /^INVITE sip:(\d+)@/.exec(message.firstLine)?.[1] ?? '';
+    if (source && host) this.sessions.set(callId, { source, host, port, ssrc: Number(ssrcText), started: false, sdp: message.body });
     const sdp = `v=0\r\no=${channel} 0 0 IN IP4 ${this.options.bindHost}\r\ns=Play\r\nc=IN IP4 ${this.options.bindHost}\r\nt=0 0\r\nm=video 15060 RTP/AVP 96\r\na=sendonly\r\na=rtpmap:96 PS/90000\r\ny=${ssrcText}\r\n`;
     const ok = answer(message, 200, 'OK', 'sim').replace(
       'Content-Length: 0\r\n\r\n',
