@@ -19,6 +19,7 @@ import { alarmBySourceEvent } from '../alarms/repository.js';
 import { raiseAlarm } from '../alarms/service.js';
 import { findUnitByDevice, listUnits, setUnitPosition } from '../orgs/repository.js';
 import type { Db } from '../store/database.js';
+import { deviceCourt } from './device-court.js';
 
 /** Keep seen event ids this long, for de-duplication of retries. */
 const SEEN_RETENTION_MS = 24 * 3600_000;
@@ -43,7 +44,7 @@ function ingestAlarm(ctx: HubContext, actor: Actor, event: BridgeEventOf<'alarm'
     deviceId: event.deviceId,
     channelId: event.channelId,
     unitId: unit?.id ?? null,
-    court: unit?.court ?? null,
+    court: unit?.court ?? deviceCourt(ctx.db, event.deviceId),
     priority: event.priority,
     kind,
     description: event.description ?? '',
@@ -136,12 +137,13 @@ function applyOne(scope: MutationScope, event: Exclude<BridgeEvent, { type: 'ala
       return applyPositions(scope, event);
     case 'call.state': {
       const { eventId: _e, at: _a, type: _t, ...call } = event;
-      scope.emit({ type: 'call.state', court: null, data: call });
+      // Scoped to the device's court: court users hear their own intercoms ring; unscoped devices ring for everyone.
+      scope.emit({ type: 'call.state', court: deviceCourt(scope.db, call.deviceId), data: call });
       return;
     }
     case 'stream.state': {
       const { eventId: _e, at: _a, type: _t, ...stream } = event;
-      scope.emit({ type: 'stream.state', court: null, data: stream });
+      scope.emit({ type: 'stream.state', court: deviceCourt(scope.db, stream.deviceId), data: stream });
       return;
     }
     case 'rtsp.status':

@@ -26,4 +26,21 @@ export const deviceMigrations: Migration[] = [
       CREATE TABLE bridge_event_ids (event_id TEXT PRIMARY KEY, at TEXT NOT NULL);
       CREATE INDEX bridge_event_ids_at ON bridge_event_ids(at);`,
   },
+  {
+    id: 'devices-002',
+    sql: `
+      CREATE TABLE provisioned_devices (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        court TEXT,
+        unit_id TEXT,
+        password TEXT,
+        media_transport TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        pushed_at TEXT
+      );
+      CREATE INDEX provisioned_devices_court ON provisioned_devices(court);`,
+  },
 ];
