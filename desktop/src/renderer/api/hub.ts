@@ -18,6 +18,7 @@ import type {
 } from '@cc/protocol';
 import type { z } from 'zod';
 import type { ApiClient } from './client';
+import { deviceEndpoints } from './devices';
 
 export interface LoginAnswer {
   token: string;
@@ -68,6 +69,7 @@ export function hubApi(client: ApiClient) {
     wallDoc: (wallId: string, kind: 'scene' | 'tour', id: string) =>
       client.request<WallDoc<{ name: string }>>('GET', `api/v1/walls/${encodeURIComponent(wallId)}/${kind}s/${encodeURIComponent(id)}`),
     raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
+    ...deviceEndpoints(client),
   };
 }
 
