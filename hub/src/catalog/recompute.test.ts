@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Case, FlowNode, HubEventEnvelope, NodeType, NodeTypePutResult } from '@cc/protocol';
+import { deadlineEngineOf } from '../deadlines/index.js';
+import { startTestHub, type TestHub } from '../cases/test-support.js';
+import { recomputeOptions } from './recompute.js';
+
+let hub: TestHub;
+let events: HubEventEnvelope[];
+const slice = recomputeOptions.slice;
+beforeEach(async () => {
+  hub = await startTestHub(); // clock at 2026-06-01 10:00 China time
+  events = [];
+  hub.ctx.events.subscribe((batch) => events.push(...batch));
+  recomputeOptions.slice = 2; // several slices even for a handful of nodes
+});
+afterEach(async () => {
+  recomputeOptions.slice = slice;
+  await hub.close();
+});
+
+const url = (caseNo: string): string => `/api/v1/cases/${encodeURIComponent(caseNo)}`;
+const nodeOf = async (caseNo: string): Promise<FlowNode> =>
+  (await hub.request<Case & { nodes: FlowNode[] }>('GET', url(caseNo), hub.tokens.officer)).body.nodes[0]!;
+const overdueA1 = (): number =>
+  (
+    hub.ctx.db.prepare("SELECT COALESCE(SUM(n), 0) AS n FROM node_state_counts WHERE court_code = 'A1' AND state = 2").get() as {
+      n: number;
+    }
+  ).n;
+const rec = (caseNo: string, node: Record<string, string>) => ({
+  caseNo,
+  court: 'A1',
+  kind: 'first',
+  filedAt: '2026-05-01',
+  amountOwed: 1,
+  nodes: [{ type: 'lead_verification', ...node }],
+});
+
+/** lead_verification: 7 days, 临期 D-3, stopped by 中止/暂缓. */
+const seed = async (): Promise<void> => {
+  await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, {
+    records: [
+      rec('(2026)甲执1号', { startedAt: '2026-05-28' }), // due end of 4 June: pending
+      rec('(2026)甲执2号', { startedAt: '2026-05-20' }), // due end of 27 May: overdue
+      rec('(2026)甲执3号', { startedAt: '2026-05-20', doneAt: '2026-05-22' }), // done: never touched
+      rec('(2026)甲执4号', { startedAt: '2026-05-20', dueAt: '2026-07-01' }), // due time set at import: kept
+      rec('(2026)甲执5号', { startedAt: '2026-05-20' }), // 10 days suspended (below): due end of 6 June
+    ],
+  });
+  const deduction = await hub.request('POST', `${url('(2026)甲执5号')}/deductions`, hub.tokens.officer, {
+    reason: 'suspension',
+    startedOn: '2026-05-21',
+    endedOn: '2026-05-31',
+  });
+  expect(deduction.status).toBe(201);
+};
+
+const put = async (change: (t: NodeType) => NodeType): Promise<NodeTypePutResult> => {
+  const current = (await hub.request<NodeType>('GET', '/api/v1/catalog/node-types/lead_verification', hub.tokens.admin)).body;
+  const { code: _code, ...body } = change(current);
+  const res = await hub.request<NodeTypePutResult>('PUT', '/api/v1/catalog/node-types/lead_verification', hub.tokens.admin, body);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+const withAmount = (amount: number) => (t: NodeType) => ({ ...t, rule: { ...t.rule, amount } });
+
+describe('catalog changes apply to existing open nodes', () => {
+  it('re-times the open nodes of the type in slices, keeping import-set due times and deductions, and reports the count', async () => {
+    await seed();
+    expect(overdueA1()).toBe(1);
+    const result = await put(withAmount(14));
+    expect(result.recomputed).toEqual({ nodes: 4, moved: 3 });
+    expect((await nodeOf('(2026)甲执1号')).dueAt).toBe('2026-06-11T16:00:00.000Z');
+    expect(await nodeOf('(2026)甲执2号')).toMatchObject({ dueAt: '2026-06-03T16:00:00.000Z', state: 'due_soon' });
+    expect((await nodeOf('(2026)甲执3号')).dueAt).toBe('2026-05-27T16:00:00.000Z');
+    expect((await nodeOf('(2026)甲执4号')).dueAt).toBe('2026-06-30T16:00:00.000Z');
+    expect(await nodeOf('(2026)甲执5号')).toMatchObject({ dueAt: '2026-06-13T16:00:00.000Z', baseDueAt: '2026-06-03T16:00:00.000Z' });
+    expect(overdueA1()).toBe(0);
+
+    const progress = events.filter((e) => e.type === 'catalog.recompute').map((e) => e.data as { done: boolean; moved: number });
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(-1)).toMatchObject({ done: true, moved: 3 });
+    expect(progress.slice(0, -1).every((p) => !p.done)).toBe(true);
+    const audit = hub.ctx.db.prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'catalog.recompute'").all() as {
+      before_json: string;
+      after_json: string;
+    }[];
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.before_json)).toMatchObject({ rule: { amount: 7 } });
+    expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ rule: { amount: 14 }, nodes: 4, moved: 3 });
+
+    // Shorter again: a node that must now be 超期 is handed to the deadline engine, which raises the event.
+    expect((await put(withAmount(2))).recomputed).toEqual({ nodes: 4, moved: 3 });
+    expect(events.some((e) => e.type === 'node.overdue')).toBe(false);
+    deadlineEngineOf(hub.ctx.db).tick();
+    const overdue = events.filter((e) => e.type === 'node.overdue').map((e) => (e.data as { caseNo: string }).caseNo);
+    expect(overdue.sort()).toEqual(['(2026)甲执1号', '(2026)甲执2号']);
+    expect(overdueA1()).toBe(2);
+    // An unchanged rule re-times nothing.
+    expect((await put((t) => ({ ...t, name: '核查财产线索（改名）' }))).recomputed).toEqual({ nodes: 0, moved: 0 });
+  });
+
+  it('a deactivated type raises no new warnings; switching it on again does', async () => {
+    await seed();
+    await put((t) => ({ ...t, active: false }));
+    hub.clock.now = Date.parse('2026-06-20T02:00:00Z');
+    await hub.relogin();
+    deadlineEngineOf(hub.ctx.db).tick();
+    expect(events.filter((e) => e.type.startsWith('node.'))).toEqual([]);
+    // A node of the inactive type imported now stays quiet too.
+    await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, { records: [rec('(2026)甲执6号', { startedAt: '2026-06-01' })] });
+    deadlineEngineOf(hub.ctx.db).tick();
+    expect(events.filter((e) => e.type.startsWith('node.'))).toEqual([]);
+
+    const on = await put((t) => ({ ...t, active: true }));
+    expect(on.recomputed.nodes).toBe(5);
+    deadlineEngineOf(hub.ctx.db).tick();
+    // 1 and 5 passed their due times while switched off (6 was imported overdue: counted, no event, as for any import).
+    const overdue = events.filter((e) => e.type === 'node.overdue').map((e) => (e.data as { caseNo: string }).caseNo);
+    expect(overdue.sort()).toEqual(['(2026)甲执1号', '(2026)甲执5号']);
+  });
+});
