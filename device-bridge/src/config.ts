@@ -41,6 +41,10 @@ export const bridgeConfigSchema = z
     queryOnRegister: z.boolean().default(true),
     /** With queryOnRegister: SUBSCRIBE each new device to MobilePosition at this interval, s (0 = do not). */
     mobilePositionIntervalS: z.number().int().min(0).max(3600).default(5),
+    /** With queryOnRegister: SUBSCRIBE each new device to Catalog changes (ADD/DEL/UPDATE/ON/OFF). */
+    catalogSubscription: z.boolean().default(true),
+    /** Expires asked for in Catalog and MobilePosition SUBSCRIBEs, s; refreshed at two thirds. */
+    subscriptionExpiresS: z.number().int().min(10).max(86_400).default(3600),
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long a device stream nobody watches stays up, s. */
     streamIdleS: z.number().int().min(0).max(3600).default(30),

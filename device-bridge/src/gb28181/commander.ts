@@ -34,7 +34,7 @@ export class GbCommander {
     deviceId: string,
     content: string,
     targetId = deviceId,
-    onResponse?: (status: number) => void,
+    onResponse?: (status: number, response: SipMessage) => void,
     method = 'MESSAGE',
     extraHeaders: SipMessage['headers'] = {},
   ): void {
@@ -59,7 +59,7 @@ export class GbCommander {
       const status = response.status ?? 0;
       if (status >= 200) {
         if (status >= 300) this.logger.debug({ deviceId, status, method }, 'device refused the request');
-        onResponse?.(status);
+        onResponse?.(status, response);
       }
     });
   }
@@ -67,25 +67,6 @@ export class GbCommander {
   query(deviceId: string, cmdType: DeviceQuery): number {
     const sn = this.nextSn();
     this.message(deviceId, manscdpBody('Query', cmdType, sn, deviceId));
-    return sn;
-  }
-
-  /** SUBSCRIBE to a device's MobilePosition (Event: presence): it then NOTIFYs its position every `intervalS`. */
-  subscribeMobilePosition(deviceId: string, intervalS: number, expiresS: number): number {
-    const sn = this.nextSn();
-    const headers = {
-      event: `presence;id=${sn}`,
-      expires: String(expiresS),
-      contact: [{ uri: `sip:${this.sipId}@${this.sip.contactHost}:${this.sip.port}`, params: {} }],
-    };
-    this.message(
-      deviceId,
-      manscdpBody('Query', 'MobilePosition', sn, deviceId, { Interval: intervalS }),
-      deviceId,
-      undefined,
-      'SUBSCRIBE',
-      headers,
-    );
     return sn;
   }
 

@@ -27,6 +27,8 @@ export interface RegistrarOptions {
   logger: Logger;
   /** Called after a (new) successful registration, e.g. to query DeviceInfo and Catalog. */
   onRegistered?: (deviceId: string, kind: 'gb28181' | 'intercom') => void;
+  /** Called on Expires: 0 while the device still counts as registered (to cancel its subscriptions). */
+  onUnregistering?: (deviceId: string) => void;
 }
 
 function requestedExpires(request: SipMessage): number | undefined {
@@ -75,6 +77,7 @@ export function createRegistrar(options: RegistrarOptions): (request: SipMessage
     options.limiter.succeed(remote.address);
 
     if (expires === 0) {
+      options.onUnregistering?.(deviceId);
       options.registry.unregister(deviceId);
       logger.info({ deviceId }, 'device unregistered');
       return sip.reply(request, 200, 'OK', { headers: { expires: '0', date: localTime(new Date(), true) } });

@@ -11,6 +11,7 @@ import { createRegistrar } from './registrar.js';
 import { DeviceRegistry } from './registry.js';
 import { InviteClient } from './invite.js';
 import { RecordQueries } from './records.js';
+import { Subscriptions } from './subscriptions.js';
 
 export interface GbSettings {
   sipId: string;
@@ -29,6 +30,10 @@ export interface GbSettings {
   authLockoutS: number;
   queryOnRegister: boolean;
   mobilePositionIntervalS: number;
+  /** SUBSCRIBE to each new device's Catalog changes. */
+  catalogSubscription: boolean;
+  /** Expires asked for in Catalog/MobilePosition SUBSCRIBEs, s (refreshed at two thirds). */
+  subscriptionExpiresS: number;
   maxSipBodyBytes: number;
 }
 
@@ -49,6 +54,7 @@ export interface GbServer {
   commander: GbCommander;
   invites: InviteClient;
   records: RecordQueries;
+  subscriptions: Subscriptions;
   stats: MessageStats;
   close(): void;
 }
@@ -83,12 +89,22 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     handlers,
   );
   const commander = new GbCommander(sip, registry, settings.sipId, settings.sipDomain, log);
+  const subscriptions = new Subscriptions({
+    sip,
+    commander,
+    registry,
+    sipId: settings.sipId,
+    sipDomain: settings.sipDomain,
+    expiresS: settings.subscriptionExpiresS,
+    positionIntervalS: settings.mobilePositionIntervalS,
+    logger: log,
+  });
   const queryNew = (deviceId: string, kind: string): void => {
     if (!settings.queryOnRegister || kind !== 'gb28181') return;
     commander.query(deviceId, 'DeviceInfo');
     commander.query(deviceId, 'Catalog');
-    if (settings.mobilePositionIntervalS > 0)
-      commander.subscribeMobilePosition(deviceId, settings.mobilePositionIntervalS, settings.maxExpiresS);
+    if (settings.catalogSubscription) subscriptions.subscribe(deviceId, 'Catalog');
+    if (settings.mobilePositionIntervalS > 0) subscriptions.subscribe(deviceId, 'MobilePosition');
   };
   handlers.REGISTER = createRegistrar({
     sipId: settings.sipId,
@@ -101,6 +117,7 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     registry,
     logger: log,
     onRegistered: queryNew,
+    onUnregistering: (deviceId) => subscriptions.unsubscribe(deviceId),
   });
   const records = new RecordQueries(commander);
   const messages = createMessageHandler({
@@ -112,7 +129,8 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     logger: log,
     onRecordInfo: (_deviceId, message) => records.onAnswer(message),
   });
-  handlers.NOTIFY = messages.handle;
+  handlers.NOTIFY = (request, remote) =>
+    subscriptions.onNotify(request) ? messages.handle(request, remote) : sip.reply(request, 481, 'Subscription Does Not Exist');
   handlers.OPTIONS = (request) => sip.reply(request, 200, 'OK');
   const invites = new InviteClient(sip, registry, settings.sipId, settings.sipDomain, log);
   // In-dialog MESSAGEs (MediaStatus) are matched by Call-ID: some devices put another ID in From.
@@ -142,9 +160,11 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
     commander,
     invites,
     records,
+    subscriptions,
     stats: messages.stats,
     close: () => {
       clearInterval(catalogTimer);
+      subscriptions.close();
       records.close();
       registry.close();
       sip.close();
