@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadJoinTokenKey, serviceAuthorization } from '../../runtime/src/join-token.js';
 import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
+import { SimGbDevice } from '../../device-bridge/src/sim/gb-device.js';
 import { startHubStub, type HubStub } from '../../device-bridge/src/sim/hub-stub.js';
 import { freePort } from './support/ports.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
@@ -321,5 +322,82 @@ describe('GB/T 28181 digest with qop=auth (stub hub)', () => {
     b.bridge.child.kill('SIGTERM');
     await b.bridge.exited;
     expect(b.hub.of('device.offline').map((e) => e.reason)).toEqual(['bridge_shutdown', 'bridge_shutdown']);
+  });
+});
+
+describe('GB/T 28181 Catalog and MobilePosition subscriptions (stub hub)', () => {
+  let b: Bridge | undefined;
+  let device: SimGbDevice | undefined;
+  afterAll(async () => {
+    await device?.close();
+    await stopBridge(b);
+  });
+
+  it('subscribes on registration, turns catalog NOTIFYs into incremental tree changes, refreshes in the dialog, unsubscribes on unregister', async () => {
+    b = await startBridge({ CC_BRIDGE_SUBSCRIPTION_EXPIRES_S: '10' });
+    const bridge = b;
+    device = await SimGbDevice.create({
+      bridgeHost: '127.0.0.1',
+      bridgePort: bridge.sipPort,
+      bindHost: '127.0.0.3',
+      serverId: SERVER_ID,
+      domain: DOMAIN,
+      deviceId: BODYCAM,
+      password: 'body-pw',
+      name: '执法记录仪02',
+    });
+    const sim = device;
+    expect(await sim.register()).toBe(200);
+    await waitFor('full catalog', () => bridge.hub.of('device.catalog').find((e) => e.deviceId === BODYCAM && e.complete));
+    await waitFor('two subscriptions', () => (sim.subscriptions.size === 2 ? true : undefined));
+    expect(new Set([...sim.subscriptions.values()].map((s) => s.event))).toEqual(new Set(['Catalog', 'MobilePosition']));
+    expect([...sim.subscriptions.values()].every((s) => s.expiresS === 10)).toBe(true);
+
+    const NEW = '34020000001310000021';
+    expect(
+      await sim.catalogNotify([
+        { channelId: NEW, name: '新增通道', parentId: BODYCAM, event: 'ADD' },
+        { channelId: BODYCAM, event: 'OFF', status: 'OFF' },
+      ]),
+    ).toBe(200);
+    expect(await sim.catalogNotify([{ channelId: NEW, name: '更名通道', parentId: BODYCAM, event: 'UPDATE' }])).toBe(200);
+    expect(
+      await sim.catalogNotify([
+        { channelId: NEW, event: 'DEL' },
+        { channelId: BODYCAM, event: 'ON' },
+      ]),
+    ).toBe(200);
+    const changes = await waitFor('three incremental catalog events', () => {
+      const partial = bridge.hub.of('device.catalog').filter((e) => e.deviceId === BODYCAM && !e.complete);
+      return partial.length >= 3 ? partial : undefined;
+    });
+    expect(changes.map((e) => e.channels.map((c) => [c.channelId, c.change, c.status]))).toEqual([
+      [
+        [NEW, 'ADD', 'on'],
+        [BODYCAM, 'OFF', 'off'],
+      ],
+      [[NEW, 'UPDATE', 'on']],
+      [
+        [NEW, 'DEL', 'on'],
+        [BODYCAM, 'ON', 'on'],
+      ],
+    ]);
+    expect(changes[1]!.channels[0]!.name).toBe('更名通道');
+
+    // Bad input: a NOTIFY outside any subscription, and an unreadable one inside; the hub sees nothing of them.
+    const before = bridge.hub.events.length;
+    expect(await sim.notify('never-subscribed', 'Catalog', '<Notify><CmdType>Catalog</CmdType><SN>1</SN></Notify>')).toBe(481);
+    const catalogSub = [...sim.subscriptions.values()].find((s) => s.event === 'Catalog')!;
+    expect(await sim.notify(catalogSub.callId, 'Catalog', '<Notify><CmdType>Catalog</CmdType><SN>x', catalogSub)).toBe(400);
+    expect(bridge.hub.events.slice(before).filter((e) => e.event.type === 'device.catalog')).toEqual([]);
+
+    // Expires 10 s: both are refreshed in their dialogs (same Call-ID) before they lapse.
+    await waitFor('refreshed', () => ([...sim.subscriptions.values()].every((s) => s.refreshes >= 1) ? true : undefined), 30_000);
+    expect(sim.stats.subscribes).toBe(2);
+
+    expect(await sim.register(0)).toBe(200);
+    await waitFor('unsubscribed', () => (sim.stats.unsubscribes === 2 ? true : undefined));
+    expect(sim.subscriptions.size).toBe(0);
+    expect(await sim.notify(catalogSub.callId, 'Catalog', '<Notify><CmdType>Catalog</CmdType><SN>2</SN></Notify>', catalogSub)).toBe(481);
   });
 });
