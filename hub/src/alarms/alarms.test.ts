@@ -96,6 +96,32 @@ describe('alarms from the device bridge (real SQLite, real WebSocket)', () => {
     expect(incident.timeline.map((t: any) => t.kind)).toEqual(['raised', 'repeated']);
   });
 
+  it('lists incidents with the latest alarm (kind, device, position, time, nearest units) and the alarm count', async () => {
+    const { admin, bridge, unitB } = await setup();
+    await hub.call('POST', '/api/v1/ingest/bridge', { events: [alarmEvent({ description: '第一次' })] }, bridge);
+    await hub.call(
+      'POST',
+      '/api/v1/ingest/bridge',
+      { events: [alarmEvent({ sn: 8, description: '第二次', position: { longitude: 116.31, latitude: 39.95 } })] },
+      bridge,
+    );
+    const manual = await hub.call('POST', '/api/v1/alarms', { kind: 'other', priority: 3, description: '手工登记' }, admin);
+    expect(manual.status).toBe(201);
+    const { incidents } = (await hub.call('GET', '/api/v1/incidents', undefined, admin)).body;
+    expect(incidents).toHaveLength(2);
+    const [sos, byHand] = incidents;
+    expect(sos).toMatchObject({ priority: 1, alarmCount: 2 });
+    expect(sos.latestAlarm).toMatchObject({ kind: 'sos', deviceId: SOS_DEVICE, description: '第二次', lat: 39.95, lon: 116.31 });
+    expect(sos.latestAlarm.receivedAt).toEqual(expect.any(String));
+    expect(sos.latestAlarm.nearestUnits.map((u: any) => u.id)).toEqual([unitB]);
+    expect(sos.latestAlarm.nearestCourts[0].code).toBe('110108');
+    expect(byHand).toMatchObject({ alarmCount: 1, latestAlarm: { kind: 'other', deviceId: null, lat: null, nearestUnits: [] } });
+    // The same figures as the detail.
+    const detail = (await hub.call('GET', `/api/v1/incidents/${sos.id}`, undefined, admin)).body;
+    expect(detail.alarmCount).toBe(2);
+    expect(detail.alarms.at(-1)).toEqual(sos.latestAlarm);
+  });
+
   it('records every step of handling in the incident timeline with who and when', async () => {
     const { admin, bridge, unitB } = await setup();
     await hub.call('POST', '/api/v1/ingest/bridge', { events: [alarmEvent()] }, bridge);

@@ -1,6 +1,6 @@
 /** Alarms, incidents and their timelines in SQLite. Call inside a mutation. */
 import { randomUUID } from 'node:crypto';
-import type { Alarm, Incident } from '@cc/protocol';
+import type { Alarm, Incident, IncidentSummary } from '@cc/protocol';
 import type { Actor } from '../audit/audit-log.js';
 import { listCourts, listUnits } from '../orgs/repository.js';
 import type { Db } from '../store/database.js';
@@ -189,29 +189,38 @@ export function getIncident(db: Db, id: string): Incident | undefined {
     result: row.result,
     alarms,
     timeline,
+    alarmCount: alarms.length,
   };
 }
 
+/** Incidents, most urgent first, each with its latest alarm and alarm count (two indexed look-ups per row). */
 export function listIncidents(
   db: Db,
   filter: { status: 'active' | 'closed' | 'all'; court: string | null; limit: number },
-): Omit<Incident, 'alarms' | 'timeline'>[] {
+): IncidentSummary[] {
   const where = filter.status === 'active' ? "status != 'closed'" : filter.status === 'closed' ? "status = 'closed'" : '1 = 1';
   const rows = db
     .prepare(
       `SELECT * FROM incidents WHERE ${where} AND (@court IS NULL OR court_code = @court) ORDER BY priority, opened_at DESC LIMIT @limit`,
     )
     .all({ court: filter.court, limit: filter.limit }) as IncidentRow[];
-  return rows.map((r) => ({
-    id: r.id,
-    status: r.status,
-    title: r.title,
-    court: r.court_code,
-    priority: r.priority,
-    openedAt: r.opened_at,
-    closedAt: r.closed_at,
-    result: r.result,
-  }));
+  const latest = db.prepare('SELECT * FROM alarms WHERE incident_id = ? ORDER BY received_at DESC, rowid DESC LIMIT 1');
+  const count = db.prepare('SELECT COUNT(*) AS n FROM alarms WHERE incident_id = ?');
+  return rows.map((r) => {
+    const alarm = latest.get(r.id) as AlarmRow | undefined;
+    return {
+      id: r.id,
+      status: r.status,
+      title: r.title,
+      court: r.court_code,
+      priority: r.priority,
+      openedAt: r.opened_at,
+      closedAt: r.closed_at,
+      result: r.result,
+      alarmCount: (count.get(r.id) as { n: number }).n,
+      latestAlarm: alarm ? alarmFrom(alarm) : null,
+    };
+  });
 }
 
 export function setIncidentStatus(db: Db, id: string, status: Incident['status'], at: string, result?: string): void {

@@ -93,8 +93,21 @@ export const incidentSchema = z.object({
   result: z.string().nullable(),
   alarms: z.array(alarmSchema),
   timeline: z.array(timelineEntrySchema),
+  /** How many alarms the incident has (set by the list; a client holding only the latest alarm keeps it here). */
+  alarmCount: z.number().int().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
+
+/**
+ * `GET /api/v1/incidents`: each incident with its latest alarm (kind, device, position, time,
+ * nearest courts and units) and its alarm count, so a console needs no detail fetch per row.
+ */
+export const incidentSummarySchema = incidentSchema.omit({ alarms: true, timeline: true }).extend({
+  alarmCount: z.number().int(),
+  /** Latest alarm by receipt; null only for an incident without alarms. */
+  latestAlarm: alarmSchema.nullable(),
+});
+export type IncidentSummary = z.infer<typeof incidentSummarySchema>;
 
 /** What a duty officer does on an incident; each becomes a timeline entry. */
 export const incidentActionSchema = z.discriminatedUnion('kind', [
