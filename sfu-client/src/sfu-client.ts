@@ -101,7 +101,15 @@ export class SfuClient extends Emitter {
     await this.channel.request('setCapabilities', { rtpCapabilities: { ...this.device.recvRtpCapabilities } });
     this.recvTransport = await this.createTransport('recv');
     this.sendTransport = await this.createTransport('send');
-    for (const [source, entry] of this.published) entry.producer = await this.produce(entry.track, source);
+    for (const [source, entry] of this.published) {
+      // A self-muted microphone stays muted across a rejoin (so does a forced mute: the server keeps it).
+      const muted = entry.producer?.paused === true || (source === 'microphone' && joined.roomState.forcedMuted.includes(joined.peerId));
+      entry.producer = await this.produce(entry.track, source);
+      if (muted) {
+        entry.producer.pause();
+        await this.channel.request('pauseProducer', { producerId: entry.producer.id });
+      }
+    }
     this.setState('connected');
     this.emit(SfuClientEvent.RoomState, joined.roomState);
     if (this.options.autoSubscribe !== false) await this.subscribeAll();

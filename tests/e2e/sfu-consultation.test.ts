@@ -6,6 +6,7 @@
  * The SFU runs 2 workers with a tiny router budget, so the room spreads over two routers
  * joined with pipeToRouter and every test also crosses that pipe.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CONSULTATION_RECORDS_PATH, consultationRecordListSchema } from '@cc/protocol';
@@ -253,7 +254,37 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
     expect(await call('leader', 'moderation.startRollCall', { randomCount: 5, timeoutS: 1 })).toEqual({ error: 'conflict' });
   });
 
-  it('recovers from a SIGKILLed mediasoup worker: clients rejoin by themselves and media flows again', async () => {
+  it('recovers from a SIGKILLed mediasoup worker: clients rejoin by themselves, media flows again, room state survives', async () => {
+    const ids = Object.fromEntries(Object.keys(peers).map((n) => [n, peers[n]!.peerId]));
+    await waitFor('the spot check closed', async () =>
+      (await peers.leader!.page.evaluate(() => (window as any).ccPeer.rollCalls)).filter((r: any) => r.done).length >= 2 ? true : undefined,
+    );
+    // State to survive the worker: forced mute, moderated mode + floor, a raised hand, a lock, a layout, a running roll call.
+    for (const name of Object.keys(peers)) await peers[name]!.page.evaluate(() => ((window as any).ccPeer.prompts.length = 0));
+    await call('leader', 'moderation.forceMute', ids.c, true);
+    await call('c', 'raiseHand', true);
+    await call('leader', 'moderation.setModerated', true);
+    await call('leader', 'moderation.giveFloor', ids.b);
+    await call('leader', 'moderation.lockRoom', true);
+    await call('leader', 'moderation.setLayout', 'speaker', ids.b);
+    const rollCall = await call('leader', 'moderation.startRollCall', { courts: ['A', 'B', 'C'], timeoutS: 30, lateWindowS: 0 });
+    const promptA = await waitFor('a prompted', async () => (await peers.a!.page.evaluate(() => (window as any).ccPeer.prompts))[0]);
+    const promptB = await waitFor('b prompted', async () => (await peers.b!.page.evaluate(() => (window as any).ccPeer.prompts))[0]);
+    expect(await call('a', 'answerRollCall', rollCall.ok.rollCallId)).toEqual({ ok: 'answered' });
+    const expectedState = {
+      locked: true,
+      moderated: true,
+      floorPeerId: ids.b,
+      layout: 'speaker',
+      focusPeerId: ids.b,
+      recording: false,
+      forcedMuted: [ids.c],
+      handsRaised: [ids.c],
+    };
+    await waitFor('state set', async () =>
+      isDeepStrictEqual(await peers.a!.page.evaluate(() => (window as any).ccPeer.roomState), expectedState) ? true : undefined,
+    );
+
     const before = await health(t.sfuUrl);
     const [pid] = before?.details.workerPids as number[];
     const killedAt = Date.now();
@@ -266,6 +297,22 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
         if ((await peers[name]!.page.evaluate(() => (window as any).ccPeer.rejoinMs)).length === 0) return undefined;
       return true;
     });
+    // Rejoining participants are recognised by their join token: same peer ids, let into the locked room.
+    for (const name of Object.keys(peers)) {
+      expect(await peers[name]!.page.evaluate(() => (window as any).ccPeer.client.peerId)).toBe(ids[name]);
+      expect(await peers[name]!.page.evaluate(() => (window as any).ccPeer.roomState)).toEqual(expectedState);
+    }
+    // The roll call's clock did not restart: b is prompted again with the original deadline and answers.
+    const againB = await waitFor('b prompted again', async () => (await peers.b!.page.evaluate(() => (window as any).ccPeer.prompts))[1]);
+    expect(againB.deadline).toBe(promptB.deadline);
+    expect(promptA.deadline).toBe(promptB.deadline);
+    const answerB = await waitFor('b answers on camera', async () => {
+      const answer = await call('b', 'answerRollCall', rollCall.ok.rollCallId);
+      return answer.error === 'forbidden' ? undefined : answer;
+    });
+    expect(answerB).toEqual({ ok: 'answered' });
+    expect(await call('a', 'answerRollCall', rollCall.ok.rollCallId)).toEqual({ error: 'conflict' });
+
     await everyoneSeesEveryone('media flows again after the worker death');
     const recoveredMs = Date.now() - killedAt;
     const rejoinMs = await Promise.all(Object.keys(peers).map((n) => peers[n]!.page.evaluate(() => (window as any).ccPeer.rejoinMs[0])));
@@ -275,5 +322,56 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
     const states: string[] = await peers.a!.page.evaluate(() => (window as any).ccPeer.states);
     expect(states).toContain('reconnecting');
     expect(states.at(-1)).toBe('connected');
+
+    // Still force-muted (and cannot unmute); moderated mode still gates everyone but the floor holder.
+    expect(await call('c', 'setMicrophoneMuted', false)).toEqual({ error: 'muted_by_leader' });
+    expect(await heard('a', 'b')).toBe(true);
+    expect(await heard('a', 'c')).toBe(false);
+    await call('leader', 'moderation.setModerated', false);
+    expect(await heard('a', 'c')).toBe(false);
+    // Still locked for strangers; the removed participant still cannot come back.
+    for (const [sub, court, code] of [
+      ['f', 'F', 'room_locked'],
+      ['e', 'E', 'forbidden'],
+    ] as const) {
+      const page = await newPage();
+      const result = await page.evaluate(
+        ([url, tk]) =>
+          (window as any).ccPeer.join(url, tk).then(
+            () => 'joined',
+            (e: any) => e.code,
+          ),
+        [ws, token(sub, 'court_user', court)],
+      );
+      expect(result).toBe(code);
+      await page.close();
+    }
+    // Lifting the forced mute after the rebuild works as before.
+    await call('leader', 'moderation.forceMute', ids.c, false);
+    expect((await call('c', 'setMicrophoneMuted', false)).error).toBeUndefined();
+    expect(await heard('a', 'c')).toBe(true);
+
+    // The roll call's record: a's answer from before the death, b's from after, c absent.
+    const key = loadJoinTokenKey(t.dataDir);
+    const record = await waitFor(
+      'roll call record at the hub',
+      async () => {
+        const response = await fetch(`${t.hubUrl}${CONSULTATION_RECORDS_PATH}?room=${ROOM}&kind=roll_call`, {
+          headers: { authorization: serviceAuthorization(key, 'e2e') },
+        });
+        const list = consultationRecordListSchema.parse(await response.json());
+        return list.records.find((r) => r.kind === 'roll_call' && r.rollCall.rollCallId === rollCall.ok.rollCallId);
+      },
+      60_000,
+    );
+    if (record.kind !== 'roll_call') throw new Error('not a roll call record');
+    const byCourt = Object.fromEntries(record.rollCall.results.map((r) => [r.court, r]));
+    expect(byCourt.A?.status).toBe('answered');
+    expect(Date.parse(byCourt.A!.answeredAt!)).toBeLessThan(killedAt);
+    expect(byCourt.B?.status).toBe('answered');
+    expect(Date.parse(byCourt.B!.answeredAt!)).toBeGreaterThan(killedAt);
+    expect(byCourt.C?.status).toBe('absent');
+    expect(new Set(record.rollCall.results.map((r) => r.promptedAt)).size).toBe(1);
+    expect(Date.parse(record.startedAt)).toBeLessThan(killedAt);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 
 const CONTAINER: Record<string, { ext: string; codec: string }> = {
@@ -71,6 +71,20 @@ function sdp(kind: 'audio' | 'video', port: number, codec: types.RtpCodecParamet
   ].join('\n');
 }
 
+/** Rewrites a file ffmpeg could not finish (no trailer) into a complete one; keeps the original if that fails. */
+async function repair(file: string): Promise<void> {
+  const fixed = file.replace(/(\.\w+)$/, '.repaired$1');
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', file, '-map', '0', '-c', 'copy', '-y', fixed], {
+      stdio: 'ignore',
+    });
+    child.once('error', () => resolve(null));
+    child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  if (code === 0) renameSync(fixed, file);
+  else rmSync(fixed, { force: true });
+}
+
 export interface TrackFile {
   file: string;
   kind: 'audio' | 'video';
@@ -81,6 +95,7 @@ export interface TrackFile {
 
 export class TrackRecorder {
   private keyFrameTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<TrackFile> | undefined;
   private readonly exited: Promise<void>;
 
   private constructor(
@@ -129,6 +144,11 @@ export class TrackRecorder {
           '0',
           '-c',
           'copy',
+          // Every packet reaches the disk at once (and Matroska closes a cluster every second), so a
+          // recorder stopped without its trailer (its worker died: no packets to wake it) loses little.
+          '-flush_packets',
+          '1',
+          ...(format.ext === 'wav' ? [] : ['-cluster_time_limit', '1000']),
           '-y',
           file,
         ],
@@ -165,16 +185,30 @@ export class TrackRecorder {
    * Lets ffmpeg finish the file: SIGINT while packets still flow (ffmpeg checks for it between
    * packets), a second SIGINT to break a blocked read, SIGKILL as the last resort.
    */
-  async stop(): Promise<TrackFile> {
+  stop(): Promise<TrackFile> {
+    // Several parties stop a track at once (its producer closed, the worker died, the leader stopped):
+    // one SIGINT sequence only, or ffmpeg counts the signals and exits without its trailer.
+    this.stopping ??= this.finish();
+    return this.stopping;
+  }
+
+  private async finish(): Promise<TrackFile> {
     clearTimeout(this.keyFrameTimer);
     if (!this.track.endedAt) this.track.endedAt = new Date();
     if (this.ffmpeg.exitCode === null && this.ffmpeg.signalCode === null) {
       this.ffmpeg.kill('SIGINT');
-      const again = setTimeout(() => this.ffmpeg.kill('SIGINT'), 1000);
+      let forced = false;
+      const again = setTimeout(() => {
+        forced = true;
+        this.ffmpeg.kill('SIGINT');
+      }, 1000);
       const killer = setTimeout(() => this.ffmpeg.kill('SIGKILL'), 5000);
       await this.exited;
       clearTimeout(again);
       clearTimeout(killer);
+      // No packets arrived to let ffmpeg see the first SIGINT (the producer's worker died): the file
+      // has its data but no trailer (no duration, no index). A copy-remux writes a complete file.
+      if (forced) await repair(this.track.file);
     }
     this.transport.close();
     return this.track;

@@ -6,7 +6,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { ErrorCode, ProtocolError, type ConsultationRecord, type RollCall, type RollCallResult } from '@cc/protocol';
 import type { Peer } from '../rooms/peer.js';
-import type { Room } from '../rooms/room.js';
+import type { Room, RoomAttachment, RoomMemory } from '../rooms/room.js';
 
 export interface RollCallRequest {
   courts?: string[] | undefined;
@@ -15,7 +15,8 @@ export interface RollCallRequest {
   lateWindowS?: number | undefined;
 }
 
-const active = new WeakMap<Room, RollCallRun>();
+/** Keyed by the room's memory: a roll call outlives a worker death (same deadlines, same marks). */
+const active = new WeakMap<RoomMemory, RollCallRun>();
 
 function pickRandom<T>(items: T[], count: number): T[] {
   const pool = [...items];
@@ -32,16 +33,17 @@ function courtsPresent(room: Room): string[] {
   return [...courts].sort();
 }
 
-class RollCallRun {
+class RollCallRun implements RoomAttachment {
   readonly id = randomUUID();
   private readonly results = new Map<string, RollCallResult>();
   private readonly startedAt = new Date();
   private readonly deadline: Date;
   private readonly timer: NodeJS.Timeout;
-  private readonly stop = (): void => clearTimeout(this.timer);
+  private done = false;
 
   constructor(
-    private readonly room: Room,
+    /** The current room: replaced when the room is rebuilt after a worker death. */
+    private room: Room,
     private readonly leader: Peer,
     private readonly mode: 'manual' | 'random',
     courts: string[],
@@ -52,15 +54,31 @@ class RollCallRun {
     this.deadline = new Date(this.startedAt.getTime() + timeoutS * 1000);
     const promptedAt = this.startedAt.toISOString();
     for (const court of courts) this.results.set(court, { court, status: 'absent', promptedAt });
-    for (const peer of room.peers.values()) {
-      const court = peer.claims.court;
-      if (!court || !this.results.has(court) || peer.isLeader) continue;
-      const data = { rollCallId: this.id, court, timeoutS, deadline: this.deadline.toISOString() };
-      peer.notify({ type: 'notification', event: 'rollCallPrompt', data });
-    }
+    for (const peer of room.peers.values()) this.prompt(peer);
+    // The clock runs in the Node process: a worker death does not restart it.
     this.timer = setTimeout(() => this.finish(), (timeoutS + lateWindowS) * 1000);
-    room.closers.add(this.stop);
+    room.memory.attachments.add(this);
     this.publish(false);
+  }
+
+  /** Prompts a peer whose court is called and has not answered yet (also after a rejoin), with the original deadline. */
+  private prompt(peer: Peer): void {
+    const court = peer.claims.court;
+    if (!court || peer.isLeader || this.results.get(court)?.answeredAt !== undefined || !this.results.has(court)) return;
+    const data = { rollCallId: this.id, court, timeoutS: this.timeoutS, deadline: this.deadline.toISOString() };
+    peer.notify({ type: 'notification', event: 'rollCallPrompt', data });
+  }
+
+  attach(room: Room): void {
+    this.room = room;
+  }
+
+  peerJoined(room: Room, peer: Peer): void {
+    if (room === this.room) this.prompt(peer);
+  }
+
+  end(): void {
+    this.finish();
   }
 
   get courts(): string[] {
@@ -100,9 +118,12 @@ class RollCallRun {
   }
 
   private finish(): void {
-    this.stop();
-    this.room.closers.delete(this.stop);
-    if (active.get(this.room) === this) active.delete(this.room);
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    const memory = this.room.memory;
+    memory.attachments.delete(this);
+    if (active.get(memory) === this) active.delete(memory);
     this.publish(true);
     const by: ConsultationRecord['by'] = { sub: this.leader.claims.sub, name: this.leader.claims.name };
     if (this.leader.claims.court) by.court = this.leader.claims.court;
@@ -126,7 +147,7 @@ export function startRollCall(
   request: RollCallRequest,
   finished: (record: ConsultationRecord) => void,
 ): { rollCallId: string; courts: string[] } {
-  if (active.has(room)) throw new ProtocolError(ErrorCode.Conflict, { reason: 'a roll call is running' });
+  if (active.has(room.memory)) throw new ProtocolError(ErrorCode.Conflict, { reason: 'a roll call is running' });
   let courts: string[];
   if (request.courts) {
     courts = [...new Set(request.courts)];
@@ -147,12 +168,12 @@ export function startRollCall(
     request.lateWindowS ?? request.timeoutS,
     finished,
   );
-  active.set(room, run);
+  active.set(room.memory, run);
   return { rollCallId: run.id, courts: run.courts };
 }
 
 export function answerRollCall(room: Room, peer: Peer, rollCallId: string): 'answered' | 'late' {
-  const run = active.get(room);
+  const run = active.get(room.memory);
   if (!run || run.id !== rollCallId) throw new ProtocolError(ErrorCode.NotFound, { rollCallId });
   return run.answer(peer);
 }

@@ -50,11 +50,13 @@ export class RoomRegistry {
     });
     this.lost.delete(id);
     this.rooms.set(id, room);
+    for (const attachment of [...memory.attachments]) attachment.attach?.(room);
     room.onLost = () => {
       if (this.rooms.get(id) !== room) return;
       this.rooms.delete(id);
       this.lost.set(id, room.memory);
       this.logger.warn({ roomId: id }, 'room lost with its worker');
+      room.markLost();
       room.close();
       for (const listener of this.roomLostListeners) listener(room);
     };
@@ -73,6 +75,7 @@ export class RoomRegistry {
   release(room: Room): void {
     if (!room.empty || this.rooms.get(room.id) !== room) return;
     this.rooms.delete(room.id);
+    room.end();
     this.onSessionEnded(room);
     room.close();
   }
@@ -82,7 +85,12 @@ export class RoomRegistry {
   }
 
   closeAll(): void {
-    for (const room of this.rooms.values()) room.close();
+    for (const room of this.rooms.values()) {
+      room.end();
+      room.close();
+    }
     this.rooms.clear();
+    for (const memory of this.lost.values()) for (const attachment of memory.attachments) attachment.end?.();
+    this.lost.clear();
   }
 }

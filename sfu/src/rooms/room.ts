@@ -21,13 +21,35 @@ import { Peer, type MediaSourceName } from './peer.js';
 import { RoomRouters, type RouterFactory } from './room-routers.js';
 import { SpeakerTracker } from './speakers.js';
 
-/** What survives a worker death: the room is rebuilt with it when clients rejoin. */
+/**
+ * Session-long work that outlives the worker-bound objects (a running recording, a roll
+ * call): it lives in the room's memory and is told when the room is rebuilt, lost or ended.
+ */
+export interface RoomAttachment {
+  /** A room was (re)built with this memory. */
+  attach?(room: Room): void;
+  /** A peer joined (or rejoined) the room. */
+  peerJoined?(room: Room, peer: Peer): void;
+  /** The room's worker died; the memory waits for the rebuilt room. */
+  lost?(room: Room): void;
+  /** The session ended (last peer left, or the service stops). */
+  end?(): void;
+}
+
+/**
+ * What survives a worker death, kept in the Node process: the room is rebuilt with it when
+ * clients rejoin. Per-peer state (floor, forced mutes, hands, focus) keeps its peer ids:
+ * a rejoining participant is recognised by its join token subject and gets its old id back.
+ */
 export interface RoomMemory {
   sessionId: string;
   startedAt: Date;
   state: RoomState;
   bannedSubs: Set<string>;
   participants: Map<string, ConsultationParticipant>;
+  /** Subject → peer id of everyone in the room when its worker died (let in despite a lock, same id). */
+  rejoining: Map<string, string>;
+  readonly attachments: Set<RoomAttachment>;
 }
 
 export function freshMemory(): RoomMemory {
@@ -46,6 +68,8 @@ export function freshMemory(): RoomMemory {
     },
     bannedSubs: new Set(),
     participants: new Map(),
+    rejoining: new Map(),
+    attachments: new Set(),
   };
 }
 
@@ -85,8 +109,6 @@ export class Room {
     const router = await slot.worker.createRouter({ mediaCodecs });
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     slot.routers++;
-    // Peers are new after a rebuild: per-peer state does not carry over.
-    memory.state = { ...memory.state, floorPeerId: null, forcedMuted: [], handsRaised: [], recording: false, focusPeerId: null };
     const child = logger.child({ module: 'room', roomId: id });
     const watch = (r: types.Router): void => {
       r.observer.once('close', () => {
@@ -138,13 +160,30 @@ export class Room {
     router: types.Router = this.router,
   ): Peer {
     if (this.memory.bannedSubs.has(claims.sub)) throw new ProtocolError(ErrorCode.Forbidden, { reason: 'removed from this room' });
-    const peer = new Peer(randomUUID(), claims, notify, disconnect, router);
-    if (this.state.locked && !peer.isLeader && !peer.isService) throw new ProtocolError(ErrorCode.RoomLocked, { room: this.id });
+    // Someone who was in the room when its worker died comes back as itself (same peer id, let in despite a lock).
+    const previousId = this.memory.rejoining.get(claims.sub);
+    const rejoin = previousId !== undefined && !this.peers.has(previousId);
+    const peer = new Peer(rejoin ? previousId : randomUUID(), claims, notify, disconnect, router);
+    if (this.state.locked && !rejoin && !peer.isLeader && !peer.isService) throw new ProtocolError(ErrorCode.RoomLocked, { room: this.id });
+    if (rejoin) this.memory.rejoining.delete(claims.sub);
     this.broadcast({ type: 'notification', event: 'peerJoined', data: peer.info });
     this.peers.set(peer.id, peer);
     if (!peer.isService) this.recordParticipant(peer);
-    this.logger.info({ peerId: peer.id, name: claims.name, role: claims.role }, 'peer joined');
+    this.logger.info({ peerId: peer.id, name: claims.name, role: claims.role, rejoin }, 'peer joined');
+    for (const attachment of this.memory.attachments) attachment.peerJoined?.(this, peer);
     return peer;
+  }
+
+  /** The worker died: remember who was here (to let them back as themselves) before the peers go. */
+  markLost(): void {
+    for (const peer of this.peers.values()) this.memory.rejoining.set(peer.claims.sub, peer.id);
+    for (const attachment of [...this.memory.attachments]) attachment.lost?.(this);
+  }
+
+  /** The session is over: running recordings and roll calls finish. */
+  end(): void {
+    for (const attachment of [...this.memory.attachments]) attachment.end?.();
+    this.memory.attachments.clear();
   }
 
   private recordParticipant(peer: Peer): void {
