@@ -32,7 +32,7 @@ await runService({
       await sink.drain();
       sink.close();
     });
-    const gb = await createGbServer(settings, sink, logger);
+    const gb = await createGbServer({ ...settings, dataDir: config.shared.dataDir }, sink, logger);
     disposables.add('gb28181', () => gb.close());
     const serial = new SerialDevices(settings.serialDevices, sink, logger);
     serial.start();

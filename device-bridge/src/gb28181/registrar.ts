@@ -71,7 +71,7 @@ export function createRegistrar(options: RegistrarOptions): (request: SipMessage
     if (!credentials) return challenge(request, false);
     const nonce = nonces.check(credentials.nonce);
     if (nonce !== 'valid') return nonce === 'stale' ? challenge(request, true) : refuse(request, remote, 'foreign nonce', deviceId);
-    if (credentials.realm !== options.realm || !verifyDigest(credentials, 'REGISTER', account.password)) {
+    if (credentials.realm !== options.realm || !verifyDigest(credentials, 'REGISTER', account.secret)) {
       return refuse(request, remote, 'wrong password', deviceId);
     }
     options.limiter.succeed(remote.address);

@@ -6,6 +6,7 @@ import { CatalogAssembler } from './catalog-assembler.js';
 import { GbCommander } from './commander.js';
 import { CredentialStore, readDevicesFile } from './credentials.js';
 import { createMessageHandler, type MessageStats } from './message-handler.js';
+import { ProvisionedFile } from './provisioned-file.js';
 import { FailureRateLimiter } from './rate-limit.js';
 import { createRegistrar } from './registrar.js';
 import { DeviceRegistry } from './registry.js';
@@ -34,6 +35,8 @@ export interface GbSettings {
   catalogSubscription: boolean;
   /** Expires asked for in Catalog/MobilePosition SUBSCRIBEs, s (refreshed at two thirds). */
   subscriptionExpiresS: number;
+  /** Where devices provisioned through the control API are kept (absent: memory only). */
+  dataDir?: string;
   maxSipBodyBytes: number;
 }
 
@@ -64,6 +67,7 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
   const credentials = new CredentialStore(
     settings.devicesFile ? readDevicesFile(settings.devicesFile) : [],
     settings.sharedPassword || undefined,
+    settings.dataDir ? { file: new ProvisionedFile(settings.dataDir, settings.sipDomain, log), realm: settings.sipDomain } : undefined,
   );
   const registry = new DeviceRegistry({
     keepaliveIntervalS: settings.keepaliveIntervalS,

@@ -34,9 +34,12 @@ export function readCredentials(header: SipAuthHeader | undefined): DigestCreden
   return { username, realm, nonce, uri, response, algorithm: get('algorithm'), qop: get('qop'), nc: get('nc'), cnonce: get('cnonce') };
 }
 
-/** The expected `response` for these credentials and password. */
-export function digestResponse(credentials: DigestCredentials, method: string, password: string): string {
-  const ha1 = md5(`${credentials.username}:${credentials.realm}:${password}`);
+/** What a device must prove: its password, or HA1 = MD5(username:realm:password) stored instead of it. */
+export type DigestSecret = string | { ha1: string };
+
+/** The expected `response` for these credentials and secret. */
+export function digestResponse(credentials: DigestCredentials, method: string, secret: DigestSecret): string {
+  const ha1 = typeof secret === 'string' ? md5(`${credentials.username}:${credentials.realm}:${secret}`) : secret.ha1;
   const ha2 = md5(`${method}:${credentials.uri}`);
   if (credentials.qop === 'auth') {
     return md5(`${ha1}:${credentials.nonce}:${credentials.nc ?? ''}:${credentials.cnonce ?? ''}:auth:${ha2}`);
@@ -44,11 +47,11 @@ export function digestResponse(credentials: DigestCredentials, method: string, p
   return md5(`${ha1}:${credentials.nonce}:${ha2}`);
 }
 
-export function verifyDigest(credentials: DigestCredentials, method: string, password: string): boolean {
+export function verifyDigest(credentials: DigestCredentials, method: string, secret: DigestSecret): boolean {
   if (credentials.algorithm !== undefined && credentials.algorithm.toUpperCase() !== 'MD5') return false;
   if (credentials.qop !== undefined && credentials.qop !== 'auth') return false;
   if (credentials.qop === 'auth' && (!credentials.nc || !credentials.cnonce)) return false;
-  const expected = Buffer.from(digestResponse(credentials, method, password));
+  const expected = Buffer.from(digestResponse(credentials, method, secret));
   const given = Buffer.from(credentials.response.toLowerCase());
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
