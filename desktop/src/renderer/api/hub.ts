@@ -6,6 +6,7 @@ import type {
   FlowNode,
   Incident,
   IncidentAction,
+  IncidentSummary,
   NodeType,
   Principal,
   StatsResponse,
@@ -35,8 +36,8 @@ export interface Device {
   position: { lat: number; lon: number; at: string | null } | null;
 }
 
-/** An incident as the list endpoint gives it: without its alarms and timeline. */
-export type IncidentSummary = Omit<Incident, 'alarms' | 'timeline'>;
+/** An incident as the list endpoint gives it: its latest alarm and alarm count, no timeline. */
+export type { IncidentSummary };
 
 export type SupervisionCreate = z.input<typeof supervisionCreateSchema>;
 

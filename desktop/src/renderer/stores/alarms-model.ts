@@ -17,6 +17,7 @@ export function incidentFromAlarm(alarm: Alarm): Incident {
     result: null,
     alarms: [alarm],
     timeline: [],
+    alarmCount: 1,
   };
 }
 
@@ -29,6 +30,7 @@ export function applyAlarmRaised(incidents: IncidentMap, event: HubEventData<'al
     ...known,
     priority: Math.min(known.priority, alarm.priority),
     alarms: [...known.alarms, alarm],
+    alarmCount: (known.alarmCount ?? known.alarms.length) + 1,
   };
   return { ...incidents, [known.id]: updated };
 }
@@ -65,7 +67,15 @@ export function mergeIncident(incidents: IncidentMap, incoming: Incident): Incid
   const alarms = [...incoming.alarms, ...known.alarms.filter((a) => !alarmIds.has(a.id))];
   return {
     ...incidents,
-    [incoming.id]: { ...incoming, alarms, timeline, status: newer.status, closedAt: newer.closedAt, result: newer.result },
+    [incoming.id]: {
+      ...incoming,
+      alarms,
+      alarmCount: Math.max(incoming.alarmCount ?? 0, alarms.length),
+      timeline,
+      status: newer.status,
+      closedAt: newer.closedAt,
+      result: newer.result,
+    },
   };
 }
 
@@ -74,28 +84,22 @@ function lastEntryId(incident: Incident): number {
 }
 
 /**
- * The active list as the hub lists it (summaries, no alarms/timeline): what is held in detail
- * is kept with the summary's status; the rest waits for its detail. `keep` survives even if
- * no longer listed (the selected incident after it was closed).
+ * The active list as the hub lists it (each incident with its latest alarm and alarm count, no
+ * timeline): what is held in detail keeps its alarms and timeline, with the summary's status and
+ * the latest alarm added; the rest is shown from its latest alarm (the timeline comes on select).
+ * `keep` survives even if no longer listed (the selected incident after it was closed).
  */
-export function mergeSummaries(
-  incidents: IncidentMap,
-  summaries: IncidentSummary[],
-  keep: string | null,
-): { next: IncidentMap; missing: string[] } {
+export function mergeSummaries(incidents: IncidentMap, summaries: IncidentSummary[], keep: string | null): IncidentMap {
   const next: IncidentMap = {};
-  const missing: string[] = [];
-  for (const s of summaries) {
+  for (const { latestAlarm, ...s } of summaries) {
     const known = incidents[s.id];
-    if (known) next[s.id] = { ...known, ...s, alarms: known.alarms, timeline: known.timeline };
-    else {
-      next[s.id] = { ...s, alarms: [], timeline: [] };
-      missing.push(s.id);
-    }
+    const alarms = known?.alarms ?? [];
+    const withLatest = latestAlarm && !alarms.some((a) => a.id === latestAlarm.id) ? [...alarms, latestAlarm] : alarms;
+    next[s.id] = { ...known, ...s, alarms: withLatest, timeline: known?.timeline ?? [] };
   }
   const kept = keep ? incidents[keep] : undefined;
   if (kept && !next[kept.id]) next[kept.id] = kept;
-  return { next, missing };
+  return next;
 }
 
 /** Open and acknowledged incidents, most urgent first (priority 1 first, then newest). */

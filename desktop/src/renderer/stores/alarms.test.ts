@@ -14,7 +14,13 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 function setup(incidents: Record<string, Incident>) {
   const route: Route = (r) => {
     if (r.path.startsWith('/api/v1/incidents?')) {
-      return { status: 200, body: { incidents: Object.values(incidents).map(({ alarms: _a, timeline: _t, ...summary }) => summary) } };
+      // As the hub lists them: the latest alarm and the count, no timeline.
+      const list = Object.values(incidents).map(({ alarms, timeline: _t, ...summary }) => ({
+        ...summary,
+        alarmCount: alarms.length,
+        latestAlarm: alarms.at(-1) ?? null,
+      }));
+      return { status: 200, body: { incidents: list } };
     }
     const action = /^\/api\/v1\/incidents\/([^/]+)\/actions$/.exec(r.path);
     if (action && r.method === 'POST') {
@@ -58,15 +64,24 @@ describe('alarms store', () => {
     sessionDeps.fetchImpl = undefined;
   });
 
-  it('loads the active list on the first hello and fills in each incident’s alarms and timeline', async () => {
-    const { alarms, socket } = setup({
+  it('loads the active list on the first hello in one request (latest alarm and count per incident); the timeline comes on select', async () => {
+    const { alarms, socket, requests } = setup({
       i1: sampleIncident(),
-      i2: sampleIncident({ id: 'i2', priority: 1, alarms: [sampleAlarm({ id: 'a2', incidentId: 'i2' })] }),
+      i2: sampleIncident({
+        id: 'i2',
+        priority: 1,
+        alarms: [sampleAlarm({ id: 'a2', incidentId: 'i2' }), sampleAlarm({ id: 'a3', incidentId: 'i2', kind: 'geofence' })],
+      }),
     });
     socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
-    await vi.waitFor(() => expect(alarms.active[1]?.timeline.map((e) => e.kind)).toEqual(['raised']));
-    expect(alarms.active.map((i) => i.id)).toEqual(['i2', 'i1']);
-    expect(alarms.active[0]!.alarms).toHaveLength(1);
+    await vi.waitFor(() => expect(alarms.active.map((i) => i.id)).toEqual(['i2', 'i1']));
+    expect(alarms.active[0]).toMatchObject({ alarmCount: 2, alarms: [{ id: 'a3', kind: 'geofence' }], timeline: [] });
+    expect(requests.filter((r) => r.path.startsWith('/api/v1/incidents')).map((r) => r.path)).toEqual([
+      expect.stringMatching(/^\/api\/v1\/incidents\?/),
+    ]);
+    alarms.select('i1');
+    await vi.waitFor(() => expect(alarms.selected?.timeline.map((e) => e.kind)).toEqual(['raised']));
+    expect(alarms.selected?.alarmCount).toBe(1);
   });
 
   it('shows a raised alarm at once, rings it, and applies the incident’s updates live', async () => {
@@ -105,8 +120,9 @@ describe('alarms store', () => {
   it('sends the officer’s action with the token and shows the hub’s answer', async () => {
     const { alarms, socket, requests } = setup({ i1: sampleIncident() });
     socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
-    await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
+    await vi.waitFor(() => expect(alarms.incidents.i1).toBeDefined());
     alarms.select('i1');
+    await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
     await alarms.act('i1', { kind: 'acknowledge', note: '' });
     const post = requests.find((r) => r.method === 'POST');
     expect(post).toMatchObject({
@@ -130,10 +146,11 @@ describe('alarms store', () => {
   it('keeps state unchanged and shows the error when an action is refused', async () => {
     const { alarms, socket } = setup({ i1: sampleIncident() });
     socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
-    await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
+    await vi.waitFor(() => expect(alarms.incidents.i1).toBeDefined());
+    const before = JSON.stringify(alarms.incidents);
     expect(await alarms.act('missing', { kind: 'note', note: 'x' })).toBeUndefined();
     expect(alarms.actionError?.code).toBe('not_found');
-    expect(alarms.incidents.i1!.timeline).toHaveLength(1);
+    expect(JSON.stringify(alarms.incidents)).toBe(before);
   });
 });
 
@@ -157,19 +174,33 @@ describe('alarms model', () => {
     expect(applyIncidentUpdated(map, { incidentId: 'nope', status: 'open', entry })).toBeUndefined();
   });
 
-  it('merges summaries: details kept, new ones marked missing, the selected one kept after it left the list', () => {
+  it('merges summaries: details kept with the latest alarm added, new ones shown from their latest alarm, the selected one kept after it left the list', () => {
     const held = sampleIncident();
-    const { next, missing } = mergeSummaries(
+    const newer = sampleAlarm({ id: 'a7', kind: 'geofence' });
+    const { alarms: _a, timeline: _t, ...heldSummary } = held;
+    const next = mergeSummaries(
       { i1: held, gone: sampleIncident({ id: 'gone' }) },
       [
-        { ...held, status: 'acknowledged', alarms: undefined, timeline: undefined } as never,
-        { id: 'i3', status: 'open', title: 't', court: null, priority: 3, openedAt: 'x', closedAt: null, result: null },
+        { ...heldSummary, status: 'acknowledged', alarmCount: 2, latestAlarm: newer },
+        {
+          id: 'i3',
+          status: 'open',
+          title: 't',
+          court: null,
+          priority: 3,
+          openedAt: 'x',
+          closedAt: null,
+          result: null,
+          alarmCount: 1,
+          latestAlarm: sampleAlarm({ id: 'a3', incidentId: 'i3' }),
+        },
       ],
       'gone',
     );
-    expect(next.i1).toMatchObject({ status: 'acknowledged', alarms: held.alarms, timeline: held.timeline });
-    expect(next.i3!.alarms).toEqual([]);
-    expect(missing).toEqual(['i3']);
+    expect(next.i1).toMatchObject({ status: 'acknowledged', alarmCount: 2, timeline: held.timeline });
+    expect(next.i1!.alarms.map((a) => a.id)).toEqual(['a1', 'a7']);
+    expect(next.i3).toMatchObject({ alarmCount: 1, timeline: [] });
+    expect(next.i3!.alarms.map((a) => a.id)).toEqual(['a3']);
     expect(Object.keys(next).sort()).toEqual(['gone', 'i1', 'i3']);
   });
 });

@@ -7,8 +7,6 @@ import { useLinkStore } from './link';
 import { useSessionStore } from './session';
 import { activeIncidents, applyAlarmRaised, applyIncidentUpdated, mergeIncident, mergeSummaries, type IncidentMap } from './alarms-model';
 
-const DETAIL_CONCURRENCY = 4;
-
 export const useAlarmsStore = defineStore('alarms', () => {
   const session = useSessionStore();
   const link = useLinkStore();
@@ -36,23 +34,14 @@ export const useAlarmsStore = defineStore('alarms', () => {
     }
   }
 
-  /** Details of listed incidents, a few at a time (the list endpoint gives no alarms or timeline). */
-  async function fetchDetails(ids: string[]): Promise<void> {
-    const queue = [...ids];
-    const worker = async (): Promise<void> => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await refreshOne(id);
-    };
-    await Promise.all(Array.from({ length: DETAIL_CONCURRENCY }, worker));
-  }
-
   async function load(): Promise<void> {
     loading.value = true;
     try {
+      // One request: the list carries each incident's latest alarm and count (no detail fetch per row).
       const summaries = await session.api.incidents('active');
-      const { next, missing } = mergeSummaries(incidents.value, summaries, selectedId.value);
+      const next = mergeSummaries(incidents.value, summaries, selectedId.value);
       incidents.value = next;
       ringing.value = ringing.value.filter((id) => next[id]?.status === 'open');
-      await fetchDetails(missing);
     } finally {
       loading.value = false;
     }
