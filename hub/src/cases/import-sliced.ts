@@ -1,45 +1,120 @@
 /**
  * Imports over HTTP: the same checks and writes as `importCases`, in slices, with the event
  * loop free between slices so alarms and the event stream never wait behind a 30 MB file.
- * The whole file is checked before anything is written (a bad file writes nothing); then each
- * slice is one transaction with its audit entry. Should a write fail part-way (disk full),
- * the earlier slices stay: re-importing the file is safe, imports being idempotent.
+ * Large imports are pipelined: the import check worker (check-worker.ts) checks slice k + 1
+ * while this thread writes slice k, each slice one transaction with its audit entry. The
+ * checks are pure (a record's verdict depends only on the record, the file's duplicate case
+ * numbers and the context read at the start), so the report equals the single-thread one;
+ * should the worker fail, the remaining slices are checked here instead. Should a write fail
+ * part-way (disk full), the earlier slices stay: re-importing the file is safe, imports being
+ * idempotent.
  */
-import type { ImportRejection, ImportReport } from '@cc/protocol';
+import type { ImportRejection, ImportReport, NodeType } from '@cc/protocol';
 import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import type { ValidCase } from './case-writer.js';
-import { checkRecords, countCaseNos, writeChecked } from './import.js';
+import { checkWith, duplicateCaseNos, type CheckContext, type Checked } from './check.js';
+import { checkWorkerOf, type CheckWorker } from './check-pool.js';
+import { checkContextOf, writeChecked } from './import.js';
+
+export interface SlicedOptions {
+  /** Records per slice (one check message, one write transaction). */
+  slice?: number;
+  /** Check in the worker thread (default: when the import has more than one slice). */
+  worker?: boolean;
+}
 
 const SLICE = 2000;
+/** Slices checked ahead of the one being written. */
+const AHEAD = 2;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+type SliceCheck = (from: number, to: number) => Promise<Checked>;
+
+/** Checks slices in the worker; after a worker failure, on this thread. */
+async function checker(
+  ctx: HubContext,
+  context: CheckContext,
+  records: readonly unknown[],
+  rows: (i: number) => number,
+  useWorker: boolean,
+) {
+  const duplicates = duplicateCaseNos(records);
+  const local: SliceCheck = async (from, to) =>
+    checkWith(
+      context,
+      records.slice(from, to),
+      Array.from({ length: to - from }, (_, k) => rows(from + k)),
+      duplicates,
+    );
+  let worker: CheckWorker | null = null;
+  let job: { job: number; types: NodeType[] } | null = null;
+  if (useWorker) {
+    try {
+      worker = await checkWorkerOf(ctx);
+      job = worker.begin(context, duplicates);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'import check worker unavailable; checking on the main thread');
+    }
+  }
+  const check: SliceCheck = async (from, to) => {
+    if (!worker || !job) return local(from, to);
+    const sliceRows = Array.from({ length: to - from }, (_, k) => rows(from + k));
+    return worker.check(job.job, job.types, records.slice(from, to), sliceRows).catch((error: unknown) => {
+      ctx.logger.warn({ err: error }, 'import check worker failed; checking on the main thread');
+      return local(from, to);
+    });
+  };
+  const end = (): void => {
+    if (worker && job) worker.end(job.job);
+  };
+  return { check, end };
+}
 
 export async function importCasesSliced(
   ctx: HubContext,
   actor: Actor,
   records: readonly unknown[],
   rows?: readonly number[],
+  options: SlicedOptions = {},
 ): Promise<ImportReport> {
-  const counts = countCaseNos(records);
-  const accepted: ValidCase[] = [];
-  const rejected: ImportRejection[] = [];
-  for (let i = 0; i < records.length; i += SLICE) {
-    const sliceRows = Array.from({ length: Math.min(SLICE, records.length - i) }, (_, k) => rows?.[i + k] ?? i + k);
-    const checked = checkRecords(ctx, actor, records.slice(i, i + SLICE), sliceRows, counts);
-    accepted.push(...checked.accepted);
-    rejected.push(...checked.rejected);
-    await yieldToLoop();
-  }
-  const report: ImportReport = { received: records.length, accepted: 0, created: 0, updated: 0, nodes: 0, rejected };
-  for (let i = 0; i < accepted.length || i === 0; i += SLICE) {
-    const blocked: ImportRejection[] = [];
-    const part = writeChecked(ctx, actor, 0, accepted.slice(i, i + SLICE), blocked);
-    report.accepted += part.accepted;
-    report.created += part.created;
-    report.updated += part.updated;
-    report.nodes += part.nodes;
-    rejected.push(...blocked);
-    if (i + SLICE < accepted.length) await yieldToLoop();
+  const slice = options.slice ?? SLICE;
+  const useWorker = options.worker ?? records.length > slice;
+  const { check, end } = await checker(ctx, checkContextOf(ctx, actor), records, (i) => rows?.[i] ?? i, useWorker);
+  const report: ImportReport = { received: records.length, accepted: 0, created: 0, updated: 0, nodes: 0, rejected: [] };
+  const rejected: ImportRejection[] = report.rejected;
+  const queued: Promise<Checked>[] = [];
+  let next = 0;
+  let written = false;
+  const fill = (): void => {
+    while (queued.length <= AHEAD && next < records.length) {
+      const from = next;
+      next = Math.min(records.length, next + slice);
+      const pending = check(from, next);
+      pending.catch(() => undefined); // awaited in order below
+      queued.push(pending);
+    }
+  };
+  try {
+    fill();
+    do {
+      const checked = queued.length > 0 ? await queued.shift()! : { accepted: [] as ValidCase[], rejected: [] };
+      fill();
+      rejected.push(...checked.rejected);
+      // A slice with nothing to write writes nothing; an import that writes nothing still gets its audit entry.
+      if (checked.accepted.length === 0 && (queued.length > 0 || written)) continue;
+      written = true;
+      const blocked: ImportRejection[] = [];
+      const part = writeChecked(ctx, actor, 0, checked.accepted, blocked);
+      report.accepted += part.accepted;
+      report.created += part.created;
+      report.updated += part.updated;
+      report.nodes += part.nodes;
+      rejected.push(...blocked);
+      if (queued.length > 0) await yieldToLoop();
+    } while (queued.length > 0);
+  } finally {
+    end();
   }
   rejected.sort((a, b) => a.row - b.row);
   return report;
