@@ -7,7 +7,8 @@ const enc = encodeURIComponent;
 export function deviceEndpoints(client: ApiClient) {
   return {
     openLiveView: (request: LiveViewRequest) => client.request<LiveView>('POST', 'api/v1/live-views', request),
-    liveViewToken: (viewId: string) => client.request<{ token: string; expiresAt: string }>('POST', `api/v1/live-views/${enc(viewId)}/token`, {}),
+    liveViewToken: (viewId: string) =>
+      client.request<{ token: string; expiresAt: string }>('POST', `api/v1/live-views/${enc(viewId)}/token`, {}),
     closeLiveView: (viewId: string) => client.request<object>('DELETE', `api/v1/live-views/${enc(viewId)}`),
     ptz: (deviceId: string, request: DevicePtzRequest) => client.request<object>('POST', `api/v1/devices/${enc(deviceId)}/ptz`, request),
     callMedia: (deviceId: string) => client.request<CallMedia>('POST', 'api/v1/calls/media', { deviceId }),

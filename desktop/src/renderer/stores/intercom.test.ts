@@ -1,0 +1,118 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeMediaSession } from '../testing/fake-media';
+import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
+import { useIntercomStore } from './intercom';
+import { linkDeps, useLinkStore } from './link';
+import { mediaDeps } from './media-session';
+import { sessionDeps } from './session';
+import { memoryTokenStorage } from './session-storage';
+
+const DEVICE = '1001';
+const microphone = { kind: 'audio', id: 'mic' } as unknown as MediaStreamTrack;
+
+function setup(route: Route) {
+  const fake = fakeFetch(route);
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.baseUrl = () => 'http://hub.test/';
+  linkDeps.socket = sockets.open;
+  const sessions: FakeMediaSession[] = [];
+  mediaDeps.join = async (options) => {
+    const s = new FakeMediaSession(options);
+    sessions.push(s);
+    return s.asSession();
+  };
+  mediaDeps.microphone = async () => microphone;
+  setActivePinia(createPinia());
+  const intercom = useIntercomStore();
+  const link = useLinkStore();
+  const stop = intercom.follow();
+  link.connect('tok');
+  const socket = () => sockets.last();
+  socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+  let seq = 0;
+  const callEvent = (data: object) =>
+    socket().frame({ type: 'event', event: { seq: ++seq, at: '2026-11-22T00:00:00.000Z', type: 'call.state', court: null, data } });
+  return { intercom, requests: fake.requests, sessions, callEvent, stop };
+}
+
+const hubRoute: Route = (r) => {
+  if (r.path === '/api/v1/calls/media')
+    return { status: 200, body: { room: `intercom:${DEVICE}`, sfuUrl: 'ws://sfu.test/ws', token: 'call-tok', expiresAt: 'x' } };
+  if (r.path === '/api/v1/calls' && r.method === 'POST') return { status: 201, body: { callId: 'c1', deviceId: DEVICE, state: 'ringing' } };
+  const answer = /^\/api\/v1\/calls\/([^/]+)\/answer$/.exec(r.path);
+  if (answer) return { status: 200, body: { callId: answer[1], deviceId: DEVICE, state: 'answered' } };
+  const hang = /^\/api\/v1\/calls\/([^/]+)$/.exec(r.path);
+  if (hang && r.method === 'DELETE') return { status: 200, body: { callId: hang[1], deviceId: DEVICE, state: 'ended' } };
+  return undefined;
+};
+
+describe('intercom store', () => {
+  beforeEach(() => {
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('calls a device with the console’s microphone published in the call room, follows its state and hangs up', async () => {
+    const { intercom, requests, sessions, callEvent } = setup(hubRoute);
+    expect(await intercom.start(DEVICE, 'i1')).toBe(true);
+    expect(sessions[0]!.options).toMatchObject({ url: 'ws://sfu.test/ws', token: 'call-tok' });
+    expect(sessions[0]!.published).toEqual([{ track: microphone, source: 'microphone' }]);
+    expect(requests.find((r) => r.path === '/api/v1/calls')?.body).toEqual({
+      deviceId: DEVICE,
+      consoleProducerId: 'producer-microphone',
+      incidentId: 'i1',
+    });
+    expect(intercom.current).toMatchObject({ callId: 'c1', state: 'ringing', direction: 'outbound' });
+    expect(await intercom.start(DEVICE)).toBe(false); // one call at a time
+
+    callEvent({ callId: 'c1', deviceId: DEVICE, direction: 'outbound', state: 'answered', producerId: 'voice' });
+    expect(intercom.current?.state).toBe('answered');
+    const voice = sessions[0]!.addTrack('audio', 'voice');
+    expect(intercom.remoteAudio).toBe(voice.track);
+
+    await intercom.hangUp();
+    expect(requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/calls/c1' });
+    expect(intercom.current?.state).toBe('ended');
+    expect(sessions[0]!.closed).toBe(true);
+    intercom.dismiss();
+    expect(intercom.current).toBeNull();
+  });
+
+  it('rings inbound calls until accepted or declined, and drops them when the device gives up', async () => {
+    const { intercom, requests, sessions, callEvent } = setup(hubRoute);
+    callEvent({ callId: 'in1', deviceId: DEVICE, direction: 'inbound', state: 'ringing' });
+    callEvent({ callId: 'in2', deviceId: '1002', direction: 'inbound', state: 'ringing' });
+    expect(intercom.incoming.map((c) => c.callId)).toEqual(['in1', 'in2']);
+    callEvent({ callId: 'in2', deviceId: '1002', direction: 'inbound', state: 'ended', reason: 'cancelled' });
+    expect(intercom.incoming.map((c) => c.callId)).toEqual(['in1']);
+
+    expect(await intercom.accept('in1')).toBe(true);
+    expect(requests.find((r) => r.path === '/api/v1/calls/in1/answer')?.body).toEqual({ consoleProducerId: 'producer-microphone' });
+    expect(intercom.incoming).toEqual([]);
+    expect(intercom.current).toMatchObject({ callId: 'in1', state: 'answered', direction: 'inbound' });
+    expect(sessions).toHaveLength(1);
+
+    callEvent({ callId: 'in3', deviceId: '1003', direction: 'inbound', state: 'ringing' });
+    expect(await intercom.decline('in3')).toBe(true);
+    expect(requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/calls/in3' });
+    expect(intercom.incoming).toEqual([]);
+    callEvent({ callId: 'in1', deviceId: DEVICE, direction: 'inbound', state: 'ended', reason: 'hangup' });
+    expect(intercom.current?.state).toBe('ended');
+    expect(sessions[0]!.closed).toBe(true);
+  });
+
+  it('shows the hub’s error and releases the microphone room when the call cannot be placed', async () => {
+    const { intercom, sessions } = setup((r) =>
+      r.path === '/api/v1/calls'
+        ? { status: 503, body: { error: { code: 'unavailable', message: '服务暂不可用', messageEn: 'bridge down' } } }
+        : hubRoute(r),
+    );
+    expect(await intercom.start(DEVICE)).toBe(false);
+    expect(intercom.error).toMatchObject({ code: 'unavailable', messageZh: '服务暂不可用' });
+    expect(intercom.current).toBeNull();
+    expect(sessions[0]!.closed).toBe(true);
+  });
+});

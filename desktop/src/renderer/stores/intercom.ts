@@ -1,0 +1,148 @@
+/**
+ * Intercom calls on the console (store `intercom`, 对讲): an outbound call publishes the
+ * console's microphone into the device's call room and asks the hub to call; inbound calls
+ * (hub event `call.state`, direction inbound, ringing) wait in `incoming` for accept/decline.
+ * The intercom's voice is the remote audio track of the call room.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { SfuClientEvent } from '@cc/sfu-client';
+import type { HubEventData } from '@cc/protocol';
+import { useLinkStore } from './link';
+import { mediaDeps, mediaErrorOf, type MediaError, type MediaSession } from './media-session';
+import { useSessionStore } from './session';
+
+export interface CallView {
+  callId: string;
+  deviceId: string;
+  direction: 'outbound' | 'inbound';
+  state: 'ringing' | 'answered' | 'ended';
+  reason?: string;
+}
+
+const CALL_FAILED = { zh: '通话失败', en: 'The call failed' };
+
+export const useIntercomStore = defineStore('intercom', () => {
+  const session = useSessionStore();
+  const link = useLinkStore();
+  /** The console's own call (one at a time). */
+  const current = ref<CallView | null>(null);
+  /** Inbound calls ringing, oldest first. */
+  const incoming = ref<CallView[]>([]);
+  const busy = ref(false);
+  const error = ref<MediaError | null>(null);
+  const remoteAudio = shallowRef<MediaStreamTrack | null>(null);
+  let media: MediaSession | undefined;
+
+  const inCall = computed(() => current.value !== null && current.value.state !== 'ended');
+
+  function dropMedia(): void {
+    media?.close();
+    media = undefined;
+    remoteAudio.value = null;
+  }
+
+  /** Joins the device's call room and publishes the microphone; returns the producer id. */
+  async function joinWithMicrophone(deviceId: string): Promise<string> {
+    const grant = await session.api.callMedia(deviceId);
+    const m = await mediaDeps.join({ url: grant.sfuUrl, token: grant.token });
+    media = m;
+    const microphone = await mediaDeps.microphone();
+    const hear = (): void => {
+      const voice = m.remoteTracks().find((t) => t.kind === 'audio');
+      if (voice) remoteAudio.value = voice.track;
+    };
+    m.on(SfuClientEvent.TrackAdded, hear);
+    hear();
+    return m.publish(microphone, 'microphone');
+  }
+
+  async function run(work: () => Promise<void>): Promise<boolean> {
+    busy.value = true;
+    error.value = null;
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      error.value = mediaErrorOf(e, CALL_FAILED);
+      dropMedia();
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  /** Calls a device (the alarm's field unit or an intercom), logged on the incident if given. */
+  function start(deviceId: string, incidentId?: string): Promise<boolean> {
+    if (inCall.value || busy.value) return Promise.resolve(false);
+    return run(async () => {
+      const consoleProducerId = await joinWithMicrophone(deviceId);
+      const call = await session.api.startCall({ deviceId, consoleProducerId, ...(incidentId ? { incidentId } : {}) });
+      current.value = { callId: call.callId, deviceId, direction: 'outbound', state: call.state };
+    });
+  }
+
+  function accept(callId: string): Promise<boolean> {
+    const ringing = incoming.value.find((c) => c.callId === callId);
+    if (!ringing || inCall.value || busy.value) return Promise.resolve(false);
+    return run(async () => {
+      const consoleProducerId = await joinWithMicrophone(ringing.deviceId);
+      const call = await session.api.answerCall(callId, consoleProducerId);
+      incoming.value = incoming.value.filter((c) => c.callId !== callId);
+      current.value = { ...ringing, state: call.state };
+    });
+  }
+
+  function decline(callId: string): Promise<boolean> {
+    return run(async () => {
+      await session.api.hangUp(callId);
+      incoming.value = incoming.value.filter((c) => c.callId !== callId);
+    });
+  }
+
+  function hangUp(): Promise<boolean> {
+    const call = current.value;
+    if (!call) return Promise.resolve(false);
+    return run(async () => {
+      try {
+        await session.api.hangUp(call.callId);
+      } finally {
+        dropMedia();
+        if (current.value?.callId === call.callId) current.value = { ...call, state: 'ended', reason: 'hangup' };
+      }
+    });
+  }
+
+  /** Forgets an ended call (the panel's close button). */
+  function dismiss(): void {
+    if (current.value?.state === 'ended') current.value = null;
+  }
+
+  function onCallState(data: HubEventData<'call.state'>): void {
+    if (current.value?.callId === data.callId) {
+      current.value = { ...current.value, state: data.state, ...(data.reason ? { reason: data.reason } : {}) };
+      if (data.state === 'ended') dropMedia();
+      return;
+    }
+    if (data.direction !== 'inbound') return;
+    const others = incoming.value.filter((c) => c.callId !== data.callId);
+    incoming.value =
+      data.state === 'ringing'
+        ? [...others, { callId: data.callId, deviceId: data.deviceId, direction: 'inbound', state: 'ringing' }]
+        : others;
+  }
+
+  /** Listens for call state; the returned stop also forgets every call (sign-out). */
+  function follow(): () => void {
+    const off = link.on('call.state', onCallState);
+    return () => {
+      off();
+      dropMedia();
+      current.value = null;
+      incoming.value = [];
+      error.value = null;
+    };
+  }
+
+  return { current, incoming, busy, error, remoteAudio, inCall, start, accept, decline, hangUp, dismiss, follow };
+});

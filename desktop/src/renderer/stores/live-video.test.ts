@@ -1,0 +1,138 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeMediaSession } from '../testing/fake-media';
+import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
+import { linkDeps, useLinkStore } from './link';
+import { useLiveVideoStore } from './live-video';
+import { mediaDeps } from './media-session';
+import { sessionDeps } from './session';
+import { memoryTokenStorage } from './session-storage';
+
+const CAM = '11010500001320000001';
+const VIEW = {
+  viewId: 'view-1',
+  deviceId: CAM,
+  channelId: CAM,
+  streamId: `${CAM}:${CAM}`,
+  state: 'live',
+  room: `live:${CAM}:${CAM}`,
+  videoProducerId: 'pv',
+  sfuUrl: 'ws://sfu.test/ws',
+  token: 'join-1',
+  expiresAt: '2026-11-22T10:00:00.000Z',
+};
+
+function setup(route: Route) {
+  const fake = fakeFetch(route);
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.baseUrl = () => 'http://hub.test/';
+  linkDeps.socket = sockets.open;
+  const sessions: FakeMediaSession[] = [];
+  mediaDeps.join = async (options) => {
+    const s = new FakeMediaSession(options);
+    sessions.push(s);
+    return s.asSession();
+  };
+  setActivePinia(createPinia());
+  const live = useLiveVideoStore();
+  const link = useLinkStore();
+  const stop = live.follow();
+  link.connect('tok');
+  return { live, requests: fake.requests, sessions, socket: () => sockets.last(), stop };
+}
+
+const hubRoute: Route = (r) => {
+  if (r.path === '/api/v1/live-views' && r.method === 'POST') return { status: 201, body: VIEW };
+  if (r.path === '/api/v1/live-views/view-1/token') return { status: 200, body: { token: 'join-2', expiresAt: VIEW.expiresAt } };
+  if (r.path === '/api/v1/live-views/view-1' && r.method === 'DELETE') return { status: 200, body: { closed: true } };
+  if (r.path === `/api/v1/devices/${CAM}/ptz`) return { status: 200, body: {} };
+  return undefined;
+};
+
+describe('live video store', () => {
+  beforeEach(() => {
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('opens a view for the incident, joins its room with the hub’s token, shows the device’s video and says playing once frames show', async () => {
+    const { live, requests, sessions } = setup(hubRoute);
+    await live.open(CAM, { incidentId: 'i1' });
+    expect(requests[0]).toMatchObject({ method: 'POST', path: '/api/v1/live-views', body: { deviceId: CAM, incidentId: 'i1' } });
+    expect(sessions[0]!.options).toMatchObject({ url: 'ws://sfu.test/ws', token: 'join-1' });
+    expect(await sessions[0]!.options.refreshToken!()).toBe('join-2');
+    expect(live.status).toBe('connecting');
+    sessions[0]!.addTrack('audio', 'pa');
+    expect(live.track).toBeNull();
+    const video = sessions[0]!.addTrack('video', 'pv');
+    expect(live.track).toBe(video.track);
+    live.markPlaying();
+    expect(live.status).toBe('playing');
+
+    sessions[0]!.emit('state', 'reconnecting');
+    expect(live.status).toBe('reconnecting');
+    sessions[0]!.emit('state', 'connected');
+    expect(live.status).toBe('connecting');
+
+    await live.close();
+    expect(sessions[0]!.closed).toBe(true);
+    expect(requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/live-views/view-1' });
+    expect(live.status).toBe('idle');
+    expect(live.track).toBeNull();
+  });
+
+  it('sends PTZ moves and stops for the viewed channel', async () => {
+    const { live, requests } = setup(hubRoute);
+    await live.ptz({ action: 'stop' }); // no view: nothing sent
+    expect(requests).toHaveLength(0);
+    await live.open(CAM);
+    await live.ptz({ action: 'move', pan: -0.5, tilt: 0, zoom: 0 });
+    await live.ptz({ action: 'stop' });
+    const ptz = requests.filter((r) => r.path.endsWith('/ptz'));
+    expect(ptz.map((r) => r.body)).toEqual([
+      { channelId: CAM, command: { action: 'move', pan: -0.5, tilt: 0, zoom: 0 } },
+      { channelId: CAM, command: { action: 'stop' } },
+    ]);
+  });
+
+  it('shows the hub’s error when the bridge is down, and the SFU’s when joining fails', async () => {
+    const down = setup((r) =>
+      r.path === '/api/v1/live-views'
+        ? {
+            status: 503,
+            body: { error: { code: 'unavailable', message: '服务暂不可用', messageEn: 'The device bridge cannot be reached (timeout)' } },
+          }
+        : undefined,
+    );
+    await down.live.open(CAM);
+    expect(down.live.status).toBe('error');
+    expect(down.live.error).toMatchObject({ code: 'unavailable', messageZh: '服务暂不可用' });
+    expect(down.sessions).toHaveLength(0);
+
+    const { live } = setup(hubRoute);
+    mediaDeps.join = () => Promise.reject(new Error('socket closed'));
+    await live.open(CAM);
+    expect(live.status).toBe('error');
+    expect(live.error?.messageEn).toContain('socket closed');
+  });
+
+  it('turns to error when the bridge reports the stream failed', async () => {
+    const { live, socket } = setup(hubRoute);
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await live.open(CAM);
+    socket().frame({
+      type: 'event',
+      event: {
+        seq: 1,
+        at: '2026-11-22T00:00:00.000Z',
+        type: 'stream.state',
+        court: null,
+        data: { streamId: VIEW.streamId, deviceId: CAM, channelId: CAM, state: 'failed', reason: 'no RTP' },
+      },
+    });
+    await vi.waitFor(() => expect(live.status).toBe('error'));
+    expect(live.error?.messageEn).toContain('no RTP');
+  });
+});

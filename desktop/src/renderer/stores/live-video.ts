@@ -1,0 +1,128 @@
+/**
+ * The console's live video tile (store `liveVideo`, 调阅视频): asks the hub for a live view of
+ * a device channel, joins the SFU room it names and exposes the device's video track, with
+ * the tile's state (connecting → playing; reconnecting; error) and PTZ through the hub.
+ */
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import { SfuClientEvent } from '@cc/sfu-client';
+import type { LiveView, PtzCommand } from '@cc/protocol';
+import { useLinkStore } from './link';
+import { mediaDeps, mediaErrorOf, type MediaError, type MediaSession } from './media-session';
+import { useSessionStore } from './session';
+
+export type LiveStatus = 'idle' | 'connecting' | 'playing' | 'reconnecting' | 'error';
+
+const JOIN_FAILED = { zh: '无法连接音视频服务', en: 'Cannot reach the media server' };
+const STREAM_FAILED = { zh: '设备视频中断', en: 'The device stream stopped' };
+
+export const useLiveVideoStore = defineStore('liveVideo', () => {
+  const session = useSessionStore();
+  const link = useLinkStore();
+  const view = ref<LiveView | null>(null);
+  const status = ref<LiveStatus>('idle');
+  const error = ref<MediaError | null>(null);
+  const ptzError = ref<MediaError | null>(null);
+  const track = shallowRef<MediaStreamTrack | null>(null);
+  let media: MediaSession | undefined;
+  let offs: (() => void)[] = [];
+  /** Bumped by every open/close: an answer for an older request is dropped. */
+  let generation = 0;
+
+  function fail(e: MediaError): void {
+    status.value = 'error';
+    error.value = e;
+  }
+
+  function attach(m: MediaSession, v: LiveView): void {
+    const pick = (): void => {
+      const videos = m.remoteTracks().filter((t) => t.kind === 'video');
+      const chosen = videos.find((t) => t.producerId === v.videoProducerId) ?? videos[0];
+      if (chosen && chosen.track !== track.value) track.value = chosen.track;
+    };
+    offs.push(
+      m.on(SfuClientEvent.TrackAdded, pick),
+      m.on(SfuClientEvent.TrackRemoved, (t) => {
+        if (t.track === track.value) track.value = null;
+      }),
+      m.on(SfuClientEvent.State, (state) => {
+        if (status.value === 'error') return;
+        if (state === 'reconnecting') status.value = 'reconnecting';
+        // Back in the room: frames must flow again before the tile says playing.
+        if (state === 'connected' && status.value === 'reconnecting') status.value = 'connecting';
+      }),
+    );
+    pick();
+  }
+
+  async function open(deviceId: string, options: { channelId?: string; incidentId?: string } = {}): Promise<void> {
+    await close();
+    const gen = ++generation;
+    status.value = 'connecting';
+    error.value = null;
+    let v: LiveView;
+    try {
+      v = await session.api.openLiveView({ deviceId, ...options });
+    } catch (e) {
+      if (gen === generation) fail(mediaErrorOf(e, JOIN_FAILED));
+      return;
+    }
+    if (gen !== generation) return void session.api.closeLiveView(v.viewId).catch(() => undefined);
+    view.value = v;
+    const refreshToken = async (): Promise<string> => (await session.api.liveViewToken(v.viewId)).token;
+    try {
+      const m = await mediaDeps.join({ url: v.sfuUrl, token: v.token, refreshToken });
+      if (gen !== generation) return m.close();
+      media = m;
+      attach(m, v);
+    } catch (e) {
+      if (gen === generation) fail(mediaErrorOf(e, JOIN_FAILED));
+    }
+  }
+
+  /** The tile's video element shows frames. */
+  function markPlaying(): void {
+    if (view.value && status.value !== 'error') status.value = 'playing';
+  }
+
+  async function close(): Promise<void> {
+    generation += 1;
+    offs.forEach((off) => off());
+    offs = [];
+    media?.close();
+    media = undefined;
+    const v = view.value;
+    view.value = null;
+    track.value = null;
+    status.value = 'idle';
+    error.value = null;
+    ptzError.value = null;
+    if (v) await session.api.closeLiveView(v.viewId).catch(() => undefined);
+  }
+
+  /** PTZ on the viewed channel: `move` while a button is held, `stop` on release. */
+  async function ptz(command: PtzCommand): Promise<void> {
+    const v = view.value;
+    if (!v) return;
+    try {
+      await session.api.ptz(v.deviceId, { channelId: v.channelId, command });
+      ptzError.value = null;
+    } catch (e) {
+      ptzError.value = mediaErrorOf(e, { zh: '云台控制失败', en: 'PTZ failed' });
+    }
+  }
+
+  /** The bridge reports the viewed stream failed or stopped: the tile says so. The returned stop also closes the view (sign-out). */
+  function follow(): () => void {
+    const off = link.on('stream.state', (data) => {
+      if (!view.value || data.streamId !== view.value.streamId) return;
+      if (data.state === 'failed' || data.state === 'stopped') fail(mediaErrorOf(new Error(data.reason ?? data.state), STREAM_FAILED));
+    });
+    return () => {
+      off();
+      void close();
+    };
+  }
+
+  return { view, status, error, ptzError, track, open, close, markPlaying, ptz, follow };
+});
