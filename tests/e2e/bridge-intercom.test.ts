@@ -242,9 +242,18 @@ afterAll(async () => {
 });
 
 async function registeredPhone(name: string, user: string, password: string, autoAnswer = true): Promise<Phone> {
+  const before = hub.of('device.registered').length;
   const phone = await baresip(join(t.dataDir, name), user, password, sipPort, autoAnswer);
   phones.push(phone.child);
-  await waitFor(`${user} registered`, () => hub.of('device.registered').find((e) => e.deviceId === user), 30_000);
+  await waitFor(
+    `${user} registered`,
+    () =>
+      hub
+        .of('device.registered')
+        .slice(before)
+        .find((e) => e.deviceId === user),
+    30_000,
+  );
   return phone;
 }
 
@@ -433,6 +442,41 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     expect(ended).toMatchObject({ reason: 'media_timeout', by: 'bridge' });
     await waitFor('transcoder gone', () => (gstChildren().length === 0 ? true : undefined), 10_000);
     await page.close();
+  });
+
+  it('two calls at once, each with its own transcoder; removing an intercom ends its call as unregistered', async () => {
+    const pair = [
+      await registeredPhone('phone-f', 'intercom-8001', 'talk-8001'),
+      await registeredPhone('phone-g', 'intercom-8003', 'talk-8003'),
+    ];
+    const consoles = await Promise.all(['intercom-8001', 'intercom-8003'].map((id) => consolePage(`intercom:${id}`)));
+    const calls = await Promise.all(
+      ['intercom-8001', 'intercom-8003'].map(async (deviceId, i) => {
+        const response = await bridgeApi('/calls', 'POST', { deviceId, consoleProducerId: consoles[i]!.producerId });
+        return (await response.json()) as { callId: string };
+      }),
+    );
+    const answered = await Promise.all(
+      calls.map((c) => waitFor('answered', () => callEvents(c.callId).find((e) => e.state === 'answered'), 30_000)),
+    );
+    await waitFor('two transcoders', () => (gstChildren().length === 2 ? true : undefined), 20_000);
+    for (const [i, page] of consoles.entries())
+      await waitFor(
+        `console ${i} hears its intercom`,
+        async () => ((await consoleHears(page.page, answered[i]!.producerId!)).packets > 50 ? true : undefined),
+        30_000,
+      );
+    expect(((await (await bridgeApi('/calls')).json()) as { calls: unknown[] }).calls).toHaveLength(2);
+
+    await bridgeApi(`/calls/${calls[0]!.callId}`, 'DELETE');
+    await waitFor('one transcoder left', () => (gstChildren().length === 1 ? true : undefined), 10_000);
+    expect(callEvents(calls[1]!.callId).some((e) => e.state === 'ended')).toBe(false);
+    expect((await bridgeApi('/devices/intercom-8003', 'DELETE')).status).toBe(200);
+    const ended = await waitFor('unregistered', () => callEvents(calls[1]!.callId).find((e) => e.state === 'ended'), 10_000);
+    expect(ended).toMatchObject({ reason: 'unregistered' });
+    await waitFor('no transcoder', () => (gstChildren().length === 0 ? true : undefined), 10_000);
+    for (const c of consoles) await c.page.close();
+    for (const p of pair) p.child.kill('SIGTERM');
   });
 
   it('an intercom answering with a malformed SDP (simulated SIP device): the call ends as failed, ACK + BYE sent, nothing leaks', async () => {
