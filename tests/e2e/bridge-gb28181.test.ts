@@ -5,7 +5,8 @@
  * hub must ("stub hub" below), because the hub's ingest is built separately.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { freePort } from './support/ports.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
 
 const run = promisify(execFile);
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 const SERVER_ID = '34020000002000000001';
 const DOMAIN = '3402000000';
 const CAM = '34020000001320000001';
@@ -399,5 +401,71 @@ describe('GB/T 28181 Catalog and MobilePosition subscriptions (stub hub)', () =>
     await waitFor('unsubscribed', () => (sim.stats.unsubscribes === 2 ? true : undefined));
     expect(sim.subscriptions.size).toBe(0);
     expect(await sim.notify(catalogSub.callId, 'Catalog', '<Notify><CmdType>Catalog</CmdType><SN>2</SN></Notify>', catalogSub)).toBe(481);
+  });
+});
+
+describe('GB/T 28181 provisioned devices survive a bridge restart (stub hub)', () => {
+  let b: Bridge | undefined;
+  afterAll(async () => stopBridge(b));
+
+  it('keeps API-provisioned devices (as digest HA1, never the password) and config-file removals across a restart', async () => {
+    b = await startBridge({});
+    const bridge = b;
+    const NEW = '34020000001320000031';
+    const auth = (): string => serviceAuthorization(loadJoinTokenKey(bridge.t.dataDir), 'hub');
+    const api = (method: string, path: string, body?: unknown): Promise<Response> =>
+      fetch(`${bridge.t.bridgeUrl}${path}`, {
+        method,
+        headers: { authorization: auth(), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const put = await api('PUT', `/api/v1/devices/${NEW}`, {
+      kind: 'gb28181',
+      name: '单兵31',
+      password: 'new-pw',
+      mediaTransport: 'tcp_passive',
+    });
+    expect(put.status).toBe(200);
+    expect((await api('DELETE', `/api/v1/devices/${QUIET}`)).status).toBe(200);
+    const bad = await api('PUT', `/api/v1/devices/${NEW}`, { kind: 'gb28181', password: '' });
+    expect(bad.status).toBe(400);
+    const stored = readFileSync(join(bridge.t.dataDir, 'bridge-provisioned-devices.json'), 'utf8');
+    expect(stored).not.toContain('new-pw');
+    expect(JSON.parse(stored)).toMatchObject({
+      realm: DOMAIN,
+      devices: [{ deviceId: NEW, name: '单兵31', ha1: md5(`${NEW}:${DOMAIN}:new-pw`), mediaTransport: 'tcp_passive' }],
+      removed: [QUIET],
+    });
+
+    bridge.bridge.child.kill('SIGTERM');
+    await bridge.bridge.exited;
+    bridge.bridge = startNode('device-bridge/dist/main.js', [], {
+      ...bridge.t.env,
+      CC_BRIDGE_DEVICES_FILE: join(bridge.t.dataDir, 'devices.json'),
+    });
+    await waitFor('bridge healthy again', () => health(bridge.t.bridgeUrl), 30_000);
+
+    const list = (await (await api('GET', '/api/v1/devices')).json()) as { devices: { deviceId: string; name?: string }[] };
+    expect(list.devices.find((d) => d.deviceId === NEW)?.name).toBe('单兵31');
+    expect(list.devices.some((d) => d.deviceId === QUIET)).toBe(false);
+    const fleet = await GbFleet.create({
+      bridgeHost: '127.0.0.1',
+      bridgePort: bridge.sipPort,
+      bindHost: '127.0.0.2',
+      serverId: SERVER_ID,
+      domain: DOMAIN,
+      devices: [
+        { deviceId: NEW, password: 'new-pw' },
+        { deviceId: QUIET, password: 'quiet-pw' },
+        { deviceId: NEW, password: 'wrong-pw' },
+      ],
+    });
+    try {
+      expect(await fleet.register(0)).toBe(true);
+      expect(await fleet.register(1)).toBe(false);
+      expect(await fleet.register(2)).toBe(false);
+    } finally {
+      await fleet.close();
+    }
   });
 });
