@@ -7,6 +7,7 @@
 // loopback hops. Not included: the SFU's forwarding and the network to the intercom.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile, progress, quick, round } from './lib/stats.mjs';
@@ -79,7 +80,16 @@ out.on('message', (m) => {
   }
 });
 
+/** CPU seconds (user + system) of a process so far. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 await new Promise((r) => setTimeout(r, 1000)); // the child starts and binds its port
+const pid = transcoder.pid;
+const cpuBefore = cpuSeconds(pid);
 const started = performance.now();
 const total = Math.min(packets.length, SECONDS * 50);
 for (let i = 0; i < total; i++) {
@@ -94,6 +104,7 @@ for (let i = 0; i < total; i++) {
   if (i % 50 === 0) progress('replaying', i / 50, SECONDS);
 }
 progress('replaying', SECONDS, SECONDS);
+const cpuPct = round(((cpuSeconds(pid) - cpuBefore) / ((performance.now() - started) / 1000)) * 100, 1);
 await new Promise((r) => setTimeout(r, 500));
 await transcoder.close();
 out.close();
@@ -104,6 +115,15 @@ const max = round(Math.max(...latencies), 1);
 const min = round(Math.min(...latencies), 1);
 console.log(`\nbursts measured: ${latencies.length} of ${SECONDS - 1}`);
 console.log(`added latency (Opus RTP in → first loud PCMA RTP out): p50 ${p50} ms, min ${min} ms, max ${max} ms`);
+console.log(`transcoder child CPU while a call talks: ${cpuPct} % of one core`);
 console.log(
-  JSON.stringify({ bench: 'intercom', bursts: latencies.length, latency_p50_ms: p50, latency_min_ms: min, latency_max_ms: max, quick }),
+  JSON.stringify({
+    bench: 'intercom',
+    bursts: latencies.length,
+    transcoder_cpu_pct_one_core: cpuPct,
+    latency_p50_ms: p50,
+    latency_min_ms: min,
+    latency_max_ms: max,
+    quick,
+  }),
 );
