@@ -6,15 +6,16 @@ import { recomputeOptions } from './recompute.js';
 
 let hub: TestHub;
 let events: HubEventEnvelope[];
-const slice = recomputeOptions.slice;
+const defaults = { ...recomputeOptions };
 beforeEach(async () => {
   hub = await startTestHub(); // clock at 2026-06-01 10:00 China time
   events = [];
   hub.ctx.events.subscribe((batch) => events.push(...batch));
-  recomputeOptions.slice = 2; // several slices even for a handful of nodes
+  // Several slices even for a handful of nodes, cut both by id range and by node count.
+  Object.assign(recomputeOptions, { slice: 4, nodes: 2 });
 });
 afterEach(async () => {
-  recomputeOptions.slice = slice;
+  Object.assign(recomputeOptions, defaults);
   await hub.close();
 });
 
@@ -77,10 +78,16 @@ describe('catalog changes apply to existing open nodes', () => {
     expect(await nodeOf('(2026)甲执5号')).toMatchObject({ dueAt: '2026-06-13T16:00:00.000Z', baseDueAt: '2026-06-03T16:00:00.000Z' });
     expect(overdueA1()).toBe(0);
 
-    const progress = events.filter((e) => e.type === 'catalog.recompute').map((e) => e.data as { done: boolean; moved: number });
-    expect(progress.length).toBeGreaterThan(2);
-    expect(progress.at(-1)).toMatchObject({ done: true, moved: 3 });
-    expect(progress.slice(0, -1).every((p) => !p.done)).toBe(true);
+    // Open nodes 1, 2, 4, 5: ids (0, 2] (batch of 2 full), then (2, 5], then done.
+    const progress = events.filter((e) => e.type === 'catalog.recompute').map((e) => e.data);
+    expect(progress).toEqual([
+      { code: 'lead_verification', scanned: 2, total: 5, moved: 2, done: false },
+      { code: 'lead_verification', scanned: 5, total: 5, moved: 3, done: true },
+    ]);
+    const slices = hub.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'catalog.recompute.slice'").get() as {
+      n: number;
+    };
+    expect(slices.n).toBe(2);
     const audit = hub.ctx.db.prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'catalog.recompute'").all() as {
       before_json: string;
       after_json: string;

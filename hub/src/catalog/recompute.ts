@@ -26,8 +26,11 @@ export interface RecomputeReport {
   moved: number;
 }
 
-/** Node ids per slice: bounds the work (a rowid range scan) between two turns of the event loop. */
-export const recomputeOptions = { slice: 20_000 };
+/**
+ * Work between two turns of the event loop: at most `slice` node ids scanned (a rowid range)
+ * and at most `nodes` nodes re-timed (one mutation).
+ */
+export const recomputeOptions = { slice: 20_000, nodes: 1000 };
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const jobs = new WeakMap<Db, Promise<unknown>>();
@@ -72,12 +75,14 @@ async function run(job: Job): Promise<RecomputeReport> {
   const total = (ctx.db.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM flow_nodes').get() as { n: number }).n;
   const select = ctx.db.prepare(
     `SELECT id, case_id, court_code, type, started_at, due_at, state, next_at FROM flow_nodes
-     WHERE id > ? AND id <= ? AND type = ? AND done_at IS NULL`,
+     WHERE id > ? AND id <= ? AND type = ? AND done_at IS NULL ORDER BY id LIMIT ?`,
   );
   const report: RecomputeReport = { nodes: 0, moved: 0 };
-  for (let from = 0; from < total; from += recomputeOptions.slice) {
-    const to = Math.min(from + recomputeOptions.slice, total);
-    const nodes = select.all(from, to, after.code) as Node[];
+  for (let from = 0; from < total;) {
+    const end = Math.min(from + recomputeOptions.slice, total);
+    const nodes = select.all(from, end, after.code, recomputeOptions.nodes) as Node[];
+    // A full batch ends the slice at its last node; the rest of the id range comes next turn.
+    const to = nodes.length === recomputeOptions.nodes ? nodes.at(-1)!.id : end;
     report.nodes += nodes.length;
     if (nodes.length > 0) {
       const moved = ctx.mutate(job.actor, 'catalog.recompute.slice', ({ db }) => {
@@ -88,6 +93,7 @@ async function run(job: Job): Promise<RecomputeReport> {
       });
       report.moved += moved;
     }
+    from = to;
     if (to < total) {
       ctx.events.publish({ type: 'catalog.recompute', data: { code: after.code, scanned: to, total, moved: report.moved, done: false } });
       await yieldToLoop();
