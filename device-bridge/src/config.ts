@@ -48,6 +48,8 @@ export const bridgeConfigSchema = z
     maxSipBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
     /** How long a device stream nobody watches stays up, s. */
     streamIdleS: z.number().int().min(0).max(3600).default(30),
+    /** A device stream with no RTP for this long (unless paused by playback control) fails and is hung up, s. */
+    streamMediaTimeoutS: z.number().int().min(2).max(600).default(15),
     /** Intercom calls: the number intercoms dial to reach the console (the bridge's sipId works too). */
     intercomConsoleNumber: bridgeDeviceIdSchema.default('8000'),
     /** How long a call rings (either direction) before it ends as no_answer, s. */

@@ -55,6 +55,7 @@ await runService({
       sipDomain: settings.sipDomain,
       idleMs: settings.streamIdleS * 1000,
       transportOf: (deviceId) => gb.credentials.get(deviceId)?.mediaTransport,
+      mediaTimeoutMs: settings.streamMediaTimeoutS * 1000,
     });
     disposables.add('streams', () => streams.close());
     const calls = createIntercomCalls(

@@ -5,7 +5,8 @@
  * Media comes over UDP, TCP-passive or TCP-active (per request, else per device, else
  * UDP). There is no fallback from TCP to UDP: TCP is chosen where UDP does not get
  * through (NAT, firewalls), so a UDP retry would only hide the failure; a TCP stream
- * that cannot connect, or sends no media within `mediaTimeoutMs`, fails with its reason.
+ * that cannot connect fails with its reason. Any stream whose device sends nothing for
+ * `mediaTimeoutMs` (while not paused by playback control) fails and is hung up.
  */
 import { randomInt } from 'node:crypto';
 import type { Socket } from 'node:dgram';
@@ -42,6 +43,10 @@ interface Stream {
   videoProducerId?: string;
   idleTimer?: NodeJS.Timeout;
   mediaTimer?: NodeJS.Timeout;
+  /** Packets seen at the last watchdog look; -1: skip one look (just resumed). */
+  lastPacketsIn: number;
+  /** Paused by playback control: the device legitimately sends nothing. */
+  paused: boolean;
   rtspCseq: number;
 }
 
@@ -59,7 +64,7 @@ export interface StreamManagerOptions {
   rtspCameras?: Map<string, RtspCamera>;
   /** A device's provisioned media transport (used when a start request names none). */
   transportOf?: (deviceId: string) => MediaTransport | undefined;
-  /** A stream whose device sends no media this long after the INVITE fails, ms. */
+  /** A stream whose device sends no media this long (after the INVITE, or later) fails, ms. */
   mediaTimeoutMs?: number;
 }
 
@@ -109,6 +114,8 @@ export class StreamManager {
         state: 'starting',
         ready: Promise.resolve(),
         rtspCseq: 0,
+        lastPacketsIn: 0,
+        paused: false,
       };
       this.streams.set(streamId, stream);
       const created = stream;
@@ -144,10 +151,9 @@ export class StreamManager {
     s.room = source.room;
     const track = source.tracks.find((t) => t.kind === 'video')!;
     s.videoProducerId = track.producerId;
-    s.media = new DeviceStream(socket, port, { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType }, log, () => {
-      clearTimeout(s.mediaTimer);
-      this.setState(s, 'live');
-    });
+    s.media = new DeviceStream(socket, port, { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType }, log, () =>
+      this.setState(s, 'live'),
+    );
     if (server) s.media.attach(new TcpPassiveInput(server, log));
     else if (transport === 'udp') s.media.attach(new UdpInput(socket));
     s.media.expectSsrc(Number(ssrcText));
@@ -168,8 +174,7 @@ export class StreamManager {
     if (answer.ssrc !== undefined && answer.ssrc !== Number(ssrcText)) s.media.expectSsrc(answer.ssrc);
     if (transport !== 'udp' && answer.transport !== 'tcp')
       throw new ProtocolError(ErrorCode.Unavailable, { transport }, { message: 'device answered a TCP media offer with UDP' });
-    const timeoutMs = this.options.mediaTimeoutMs ?? 15_000;
-    s.mediaTimer = setTimeout(() => void this.stop(s, `no media from the device within ${timeoutMs / 1000} s`, 'failed'), timeoutMs);
+    this.watch(s);
     if (transport === 'tcp_active') {
       if (!answer.port) throw new ProtocolError(ErrorCode.Unavailable, undefined, { message: 'device gave no TCP port to connect to' });
       const input = await TcpActiveInput.connect(answer.host ?? this.options.mediaHost, answer.port, log).catch((cause: unknown) => {
@@ -184,6 +189,17 @@ export class StreamManager {
     }
   }
 
+  /** Fails a stream whose device went quiet (no RTP for `mediaTimeoutMs`) unless it is paused. */
+  private watch(s: Stream): void {
+    const timeoutMs = this.options.mediaTimeoutMs ?? 15_000;
+    s.mediaTimer = setInterval(() => {
+      const packets = s.media?.stats.packetsIn ?? 0;
+      const quiet = !s.paused && s.lastPacketsIn !== -1 && packets === s.lastPacketsIn;
+      s.lastPacketsIn = packets;
+      if (quiet) void this.stop(s, `no media from the device for ${timeoutMs / 1000} s`, 'failed');
+    }, timeoutMs);
+  }
+
   /** MANSRTSP playback control (SIP INFO) of a playback or download stream. */
   async control(streamId: string, control: BridgeCommandBody<'playbackControl'>): Promise<StreamInfo> {
     const s = this.streams.get(streamId);
@@ -196,6 +212,11 @@ export class StreamManager {
     const status = await this.options.invites.info(s.dialog, mansrtspFor(control, s.rtspCseq));
     if (status !== 200)
       throw new ProtocolError(ErrorCode.Unavailable, { streamId, status }, { message: `device refused the playback control (${status})` });
+    if (control.action === 'pause') s.paused = true;
+    else if (control.action !== 'speed' && s.paused) {
+      s.paused = false;
+      s.lastPacketsIn = -1;
+    }
     return this.info(s);
   }
 
@@ -212,7 +233,7 @@ export class StreamManager {
     if (this.streams.get(s.streamId) !== s) return;
     this.streams.delete(s.streamId);
     clearTimeout(s.idleTimer);
-    clearTimeout(s.mediaTimer);
+    clearInterval(s.mediaTimer);
     if (s.dialog) this.options.invites.bye(s.dialog);
     await s.media?.close();
     if (s.sourceId) await this.options.sfu.deleteSource(s.sourceId);
