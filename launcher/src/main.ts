@@ -1,6 +1,7 @@
 /**
- * `npm start`: starts hub, SFU and device bridge under supervision, opens the desktop
- * (Electron, else Chromium windows, else URLs), and stops everything on SIGINT/SIGTERM.
+ * `npm start`: starts hub, SFU and device bridge (and the demo fleet when the demo is on) under
+ * supervision, opens the desktop (Electron, else Chromium windows, else URLs), and stops
+ * everything on SIGINT/SIGTERM.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

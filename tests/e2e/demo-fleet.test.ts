@@ -36,7 +36,7 @@ const km = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): n
   Math.hypot((a.lat - b.lat) * 111.32, (a.lon - b.lon) * 111.32 * Math.cos((a.lat * Math.PI) / 180));
 
 describe('demo fleet', () => {
-  it('puts devices online, moves units near their courts, raises an SOS alarm, and leaves no process after SIGTERM', async () => {
+  it('puts devices online, moves units near their courts, raises an SOS alarm, survives a bridge crash, and leaves no process after SIGTERM', async () => {
     const t = await testEnv({
       CC_HUB_DEMO: 'auto',
       CC_DEMO_FLEET: 'auto',
@@ -115,6 +115,20 @@ describe('demo fleet', () => {
       60_000,
     );
     expect(fleetUnits.map((u) => u.id)).toContain(sos.unitId);
+
+    // A bridge that crashed forgets registrations: the launcher restarts it (same devices file), the
+    // fleet's next position MESSAGE gets 403 and its devices register again.
+    const bridgeBefore = (await health(t.bridgeUrl))!;
+    process.kill(bridgeBefore.pid, 'SIGKILL');
+    await waitFor(
+      'the restarted bridge with every fleet device registered again',
+      async () => {
+        const answer = await health(t.bridgeUrl);
+        const online = (answer?.details.devices as { online?: number } | undefined)?.online ?? 0;
+        return answer && answer.pid !== bridgeBefore.pid && online >= DEVICES ? answer : undefined;
+      },
+      90_000,
+    );
 
     const family = descendants(running.child.pid ?? 0);
     expect(family.length).toBeGreaterThanOrEqual(5);

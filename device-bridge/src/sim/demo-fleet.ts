@@ -138,17 +138,22 @@ export class DemoFleet extends EventEmitter<DemoFleetEvents> {
         state.nextPosition = now + this.options.positionIntervalS * 1000;
         const fix = state.walker.step((now - state.steppedAt) / 1000);
         state.steppedAt = now;
-        this.fleet.position(i, fix.lon, fix.lat, fix.speedKmh, fix.directionDeg);
+        this.fleet.position(i, fix.lon, fix.lat, fix.speedKmh, fix.directionDeg, (status) => this.checkAnswer(state, status));
         this.positionsSent += 1;
       }
       if (now >= state.nextKeepalive) {
         state.nextKeepalive = now + this.options.keepaliveIntervalS * 1000;
-        this.fleet.keepalive(i, (status) => {
-          // 403/404: the bridge no longer knows this registration (it restarted): register again.
-          if (status === 403 || status === 404) state.registered = false;
-        });
+        this.fleet.keepalive(i, (status) => this.checkAnswer(state, status));
       }
     });
+  }
+
+  /** 403/404: the bridge no longer knows this registration (it restarted): register again. */
+  private checkAnswer(state: DeviceState, status: number): void {
+    if ((status === 403 || status === 404) && state.registered && !state.registering) {
+      state.registered = false;
+      state.retryAt = Date.now();
+    }
   }
 
   private register(index: number, state: DeviceState): void {

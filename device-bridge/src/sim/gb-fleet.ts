@@ -216,10 +216,10 @@ export class GbFleet {
     });
   }
 
-  position(index: number, longitude: number, latitude: number, speedKmh = 5, directionDeg = 0): void {
+  position(index: number, longitude: number, latitude: number, speedKmh = 5, directionDeg = 0, onAnswer?: (status: number) => void): void {
     const id = this.options.devices[index]!.deviceId;
     const extra = `<Time>${new Date().toISOString().slice(0, 19)}</Time>\n<Longitude>${longitude.toFixed(6)}</Longitude>\n<Latitude>${latitude.toFixed(6)}</Latitude>\n<Speed>${speedKmh.toFixed(1)}</Speed>\n<Direction>${directionDeg.toFixed(1)}</Direction>\n`;
-    this.message(index, notify('MobilePosition', this.sn++, id, extra));
+    this.message(index, notify('MobilePosition', this.sn++, id, extra), onAnswer && ((status) => onAnswer(status)));
   }
 
   /** An alarm with position; method 1 with priority 1 is the field unit's SOS button (the hub's reading). */
