@@ -20,7 +20,7 @@ import { parse } from '../app/parse.js';
 import { actorOf, assertCourtAccess, principalOf } from '../auth/auth.js';
 import { actOnIncident } from '../alarms/service.js';
 import type { BridgeClient } from '../bridge-link/index.js';
-import { deviceCourt } from './device-court.js';
+import { deviceCourt, intercomFor } from './device-court.js';
 import { checkIncident, joinTokenFor, sfuSocketUrl } from './live-views.js';
 import { getProvisioned } from './provisioned.js';
 
@@ -44,33 +44,35 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
     ctx.mutate(actorOf(request), action, () => ({ value: undefined, target: deviceId ? `device:${deviceId}` : 'call', after }));
 
   app.post(`${CALLS_PATH}/media`, { preHandler: callers }, async (request) => {
-    const { deviceId } = parse(callMediaRequestSchema, request.body);
+    const asked = parse(callMediaRequestSchema, request.body).deviceId;
+    const deviceId = intercomFor(ctx.db, asked);
     const p = principalOf(request);
     assertCourtAccess(p, deviceCourt(ctx.db, deviceId));
     const room = intercomRoomId(deviceId);
     const grant = joinTokenFor(ctx, key, room, `${p.id}:${deviceId}`, p, p.role);
     audit(request, 'call.media_token', deviceId, { room });
-    return { room, sfuUrl: sfuSocketUrl(ctx.settings.sfuUrl), ...grant };
+    return { room, deviceId, sfuUrl: sfuSocketUrl(ctx.settings.sfuUrl), ...grant };
   });
 
   app.post(CALLS_PATH, { preHandler: callers }, async (request, reply) => {
     const input = parse(callStartRequestSchema, request.body);
+    const deviceId = intercomFor(ctx.db, input.deviceId);
     const p = principalOf(request);
-    assertCourtAccess(p, deviceCourt(ctx.db, input.deviceId));
+    assertCourtAccess(p, deviceCourt(ctx.db, deviceId));
     checkIncident(ctx, p, input.incidentId);
     const info = await bridge.call(
       'startCall',
       {},
       {
-        deviceId: input.deviceId,
-        room: intercomRoomId(input.deviceId),
+        deviceId,
+        room: intercomRoomId(deviceId),
         ...(input.consoleProducerId ? { consoleProducerId: input.consoleProducerId } : {}),
       },
     );
-    const call = callOf(info, input.deviceId);
-    const target = getProvisioned(ctx.db, input.deviceId)?.device.name ?? input.deviceId;
+    const call = callOf(info, deviceId);
+    const target = getProvisioned(ctx.db, deviceId)?.device.name ?? deviceId;
     if (input.incidentId) actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'call_made', target, note: '' });
-    else audit(request, 'call.start', input.deviceId, call);
+    else audit(request, 'call.start', deviceId, call);
     return reply.status(201).send(call);
   });
 

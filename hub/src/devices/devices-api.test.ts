@@ -254,6 +254,22 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
       expect.arrayContaining(['incident.call_made', 'call.answer', 'call.hang_up', 'call.media_token']),
     );
 
+    // A call asked for the SOS camera goes to the intercom its field unit carries.
+    const unit = await w.hub.call(
+      'POST',
+      '/api/v1/units',
+      { name: '朝阳单兵1', kind: 'individual', court: COURT.code, devices: [CAM, INTERCOM] },
+      w.officer,
+    );
+    expect(unit.status).toBe(201);
+    await w.hub.call('PUT', `/api/v1/provisioned-devices/${CAM}`, camera, w.tech);
+    expect((await w.hub.call('POST', '/api/v1/calls/media', { deviceId: CAM }, w.officer)).body).toMatchObject({
+      deviceId: INTERCOM,
+      room: `intercom:${INTERCOM}`,
+    });
+    await w.hub.call('POST', '/api/v1/calls', { deviceId: CAM, consoleProducerId: 'mic-3' }, w.officer);
+    expect(w.bridge.of('startCall').at(-1)?.body).toEqual({ deviceId: INTERCOM, consoleProducerId: 'mic-3', room: `intercom:${INTERCOM}` });
+
     const service = { authorization: serviceAuthorization(loadJoinTokenKey(w.hub.dataDir), 'device-bridge') };
     const ingest = await w.hub.call(
       'POST',

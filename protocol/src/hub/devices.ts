@@ -79,10 +79,17 @@ export type DevicePtzRequest = z.input<typeof devicePtzRequestSchema>;
 
 /** The SFU room the console's microphone goes into for a call with this device (`intercomRoomId`). */
 export const callMediaRequestSchema = z.object({ deviceId: bridgeDeviceIdSchema }).strict();
-export const callMediaSchema = z.object({ room: z.string(), sfuUrl: z.string(), token: z.string(), expiresAt: z.string() });
+export const callMediaSchema = z.object({
+  room: z.string(),
+  /** The device called: the intercom of the asked device's field unit when the asked one is not an intercom. */
+  deviceId: z.string(),
+  sfuUrl: z.string(),
+  token: z.string(),
+  expiresAt: z.string(),
+});
 export type CallMedia = z.infer<typeof callMediaSchema>;
 
-/** Call an intercom or a field unit; the console's voice is `consoleProducerId` on the SFU. */
+/** Call an intercom, or the intercom of the asked device's field unit; the console's voice is `consoleProducerId` on the SFU. */
 export const callStartRequestSchema = z
   .object({
     deviceId: bridgeDeviceIdSchema,

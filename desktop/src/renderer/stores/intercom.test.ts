@@ -41,7 +41,10 @@ function setup(route: Route) {
 
 const hubRoute: Route = (r) => {
   if (r.path === '/api/v1/calls/media')
-    return { status: 200, body: { room: `intercom:${DEVICE}`, sfuUrl: 'ws://sfu.test/ws', token: 'call-tok', expiresAt: 'x' } };
+    return {
+      status: 200,
+      body: { room: `intercom:${DEVICE}`, deviceId: DEVICE, sfuUrl: 'ws://sfu.test/ws', token: 'call-tok', expiresAt: 'x' },
+    };
   if (r.path === '/api/v1/calls' && r.method === 'POST') return { status: 201, body: { callId: 'c1', deviceId: DEVICE, state: 'ringing' } };
   const answer = /^\/api\/v1\/calls\/([^/]+)\/answer$/.exec(r.path);
   if (answer) return { status: 200, body: { callId: answer[1], deviceId: DEVICE, state: 'answered' } };

@@ -42,8 +42,8 @@ export const useIntercomStore = defineStore('intercom', () => {
     remoteAudio.value = null;
   }
 
-  /** Joins the device's call room and publishes the microphone; returns the producer id. */
-  async function joinWithMicrophone(deviceId: string): Promise<string> {
+  /** Joins the device's call room and publishes the microphone; returns the producer id and the device called. */
+  async function joinWithMicrophone(deviceId: string): Promise<{ producerId: string; called: string }> {
     const grant = await session.api.callMedia(deviceId);
     const m = await mediaDeps.join({ url: grant.sfuUrl, token: grant.token });
     media = m;
@@ -54,7 +54,7 @@ export const useIntercomStore = defineStore('intercom', () => {
     };
     m.on(SfuClientEvent.TrackAdded, hear);
     hear();
-    return m.publish(microphone, 'microphone');
+    return { producerId: await m.publish(microphone, 'microphone'), called: grant.deviceId };
   }
 
   async function run(work: () => Promise<void>): Promise<boolean> {
@@ -76,9 +76,9 @@ export const useIntercomStore = defineStore('intercom', () => {
   function start(deviceId: string, incidentId?: string): Promise<boolean> {
     if (inCall.value || busy.value) return Promise.resolve(false);
     return run(async () => {
-      const consoleProducerId = await joinWithMicrophone(deviceId);
-      const call = await session.api.startCall({ deviceId, consoleProducerId, ...(incidentId ? { incidentId } : {}) });
-      current.value = { callId: call.callId, deviceId, direction: 'outbound', state: call.state };
+      const { producerId, called } = await joinWithMicrophone(deviceId);
+      const call = await session.api.startCall({ deviceId, consoleProducerId: producerId, ...(incidentId ? { incidentId } : {}) });
+      current.value = { callId: call.callId, deviceId: call.deviceId || called, direction: 'outbound', state: call.state };
     });
   }
 
@@ -86,8 +86,8 @@ export const useIntercomStore = defineStore('intercom', () => {
     const ringing = incoming.value.find((c) => c.callId === callId);
     if (!ringing || inCall.value || busy.value) return Promise.resolve(false);
     return run(async () => {
-      const consoleProducerId = await joinWithMicrophone(ringing.deviceId);
-      const call = await session.api.answerCall(callId, consoleProducerId);
+      const { producerId } = await joinWithMicrophone(ringing.deviceId);
+      const call = await session.api.answerCall(callId, producerId);
       incoming.value = incoming.value.filter((c) => c.callId !== callId);
       current.value = { ...ringing, state: call.state };
     });
