@@ -67,6 +67,7 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
       CC_BRIDGE_SIP_PORT: String(sipPort),
       CC_BRIDGE_HUB_URL: `http://127.0.0.1:${hubPort}`,
       CC_BRIDGE_STREAM_IDLE_S: '1',
+      CC_BRIDGE_STREAM_MEDIA_TIMEOUT_S: '3',
       CC_BRIDGE_SHARED_PASSWORD: 'shared-pw',
     });
     const video = join(t.dataDir, 'cam.h264');
@@ -329,6 +330,40 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
     expect(ended.reason).toContain('end of the recording');
     await waitFor('BYE at the device', () => (rec.sessions.size === 0 ? true : undefined));
     expect((await control(streamId, { action: 'pause' })).status).toBe(404);
+  });
+
+  it('keeps a paused playback through the media watchdog, and fails a stream whose device goes quiet', async () => {
+    const started = await call('POST', '/api/v1/streams', {
+      deviceId: REC,
+      channelId: REC,
+      viewerId: 'watch',
+      mode: 'playback',
+      transport: 'udp',
+      startTime: '2026-11-21T10:00:00',
+      endTime: '2026-11-21T10:30:00',
+    });
+    const { streamId } = (await started.json()) as { streamId: string };
+    const session = [...rec.sessions.values()][0]!;
+    await waitFor('playback live', () =>
+      hub.of('stream.state').some((e) => e.streamId === streamId && e.state === 'live') ? true : undefined,
+    );
+    expect((await control(streamId, { action: 'pause' })).status).toBe(200);
+    // Three watchdog periods (3 s each) pass while paused: the device sends nothing, the stream stays.
+    const packets = session.source.packetsSent;
+    await new Promise((resolve) => setTimeout(resolve, 9_500));
+    expect(session.source.packetsSent).toBe(packets);
+    expect((await streamStats(streamId))?.state).toBe('live');
+    expect((await control(streamId, { action: 'resume' })).status).toBe(200);
+    await waitFor('media again', () => (session.source.packetsSent > packets ? true : undefined));
+    // Now the device stops sending without a word: the watchdog fails the stream and hangs up.
+    session.source.pause();
+    const failed = await waitFor(
+      'stream failed',
+      () => hub.of('stream.state').find((e) => e.streamId === streamId && e.state === 'failed'),
+      30_000,
+    );
+    expect(failed.reason).toContain('no media');
+    await waitFor('BYE at the device', () => (rec.sessions.size === 0 ? true : undefined));
   });
 
   it('downloads a recording (s=Download with a=downloadspeed) and refuses playback control of a live stream', async () => {
