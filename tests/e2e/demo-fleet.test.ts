@@ -5,6 +5,7 @@
  * devices online, units' positions move near their courts, and a fleet SOS becomes an alarm.
  * A few devices only (CC_DEMO_MAX_DEVICES), no video: the CPU stays modest.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendants, health, isAlive, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
 
@@ -32,11 +33,19 @@ async function get<T>(t: TestEnv, path: string, token: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+const cmdline = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+
 const km = (a: { lat: number; lon: number }, b: { lat: number; lon: number }): number =>
   Math.hypot((a.lat - b.lat) * 111.32, (a.lon - b.lon) * 111.32 * Math.cos((a.lat * Math.PI) / 180));
 
 describe('demo fleet', () => {
-  it('puts devices online, moves units near their courts, raises an SOS alarm, survives a bridge crash, and leaves no process after SIGTERM', async () => {
+  it('puts devices online, moves units near their courts, raises an SOS alarm, survives a bridge crash and a fleet crash, and leaves no process after SIGTERM', async () => {
     const t = await testEnv({
       CC_HUB_DEMO: 'auto',
       CC_DEMO_FLEET: 'auto',
@@ -128,6 +137,20 @@ describe('demo fleet', () => {
         return answer && answer.pid !== bridgeBefore.pid && online >= DEVICES ? answer : undefined;
       },
       90_000,
+    );
+
+    // The fleet is owned like a service: killed, it is restarted (with backoff) and logged.
+    const fleetPid = () => descendants(running?.child.pid ?? 0).find((pid) => cmdline(pid).includes('demo-fleet-main.js run'));
+    const killed = fleetPid()!;
+    process.kill(killed, 'SIGKILL');
+    await waitFor('a new demo fleet process', () => {
+      const pid = fleetPid();
+      return pid !== undefined && pid !== killed ? pid : undefined;
+    });
+    await waitFor('the restart logged', () =>
+      /"service":"demo-fleet".*"signal":"SIGKILL".*service exited unexpectedly; restarting/.test(running?.output() ?? '')
+        ? true
+        : undefined,
     );
 
     const family = descendants(running.child.pid ?? 0);
