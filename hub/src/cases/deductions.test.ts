@@ -110,6 +110,26 @@ describe('deduction periods (扣除期间) over the case API', () => {
     expect(again.status).toBe(409);
   });
 
+  it('nodes imported later into a case with periods get them too; a re-import keeps them', async () => {
+    await seedFiledInMay();
+    await hub.request('POST', `${url(CASE)}/deductions`, hub.tokens.courtA, {
+      reason: 'suspension',
+      startedOn: '2026-05-03',
+      endedOn: '2026-05-31',
+    });
+    // A new node in the same case (imported without its own due time), and the old ones again.
+    await importCase(CASE, '2026-05-01', [
+      { type: 'network_inquiry', startedAt: '2026-05-01' },
+      { type: 'case_disposition', startedAt: '2026-05-01' },
+      { type: 'asset_investigation', startedAt: '2026-05-05' }, // 1 month: end of 5 June, + 26 days from 5 May
+    ]);
+    const c = await detail(CASE);
+    expect(node(c, 'asset_investigation')).toMatchObject({ dueAt: '2026-07-01T16:00:00.000Z', baseDueAt: '2026-06-05T16:00:00.000Z' });
+    expect(node(c, 'network_inquiry')).toMatchObject({ dueAt: '2026-06-01T16:00:00.000Z', state: 'due_soon' });
+    expect(node(c, 'case_disposition').dueAt).toBe('2026-11-29T16:00:00.000Z');
+    expect(overdueA1()).toBe(0);
+  });
+
   it('audits recording and ending with who and what', async () => {
     await seedFiledInMay();
     const { body } = await hub.request<DeductionResult>('POST', `${url(CASE)}/deductions`, hub.tokens.courtA, {

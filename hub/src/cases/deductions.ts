@@ -14,7 +14,7 @@ import {
   type FlowNode,
   type NodeType,
 } from '@cc/protocol';
-import type { Actor } from '../audit/audit-log.js';
+import { SYSTEM_ACTOR, type Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import { notFound } from '../app/parse.js';
 import { catalogOf } from '../catalog/repository.js';
@@ -166,5 +166,39 @@ export function withDeductionTiming(db: Db, row: CaseRow, nodes: FlowNode[], now
     if (!stored || !type || n.doneAt !== null) return n;
     const { paused } = deductedDue(base, Date.parse(n.startedAt), mergedPeriods(periods, type.rule), now);
     return { ...n, baseDueAt: iso(base), paused };
+  });
+}
+
+/**
+ * After an import: the cases with deduction periods that it wrote (their nodes were timed
+ * without the periods) are re-timed, in one mutation. Cost scales with the number of cases
+ * that have periods, never with the import's size; nothing runs when no case has any.
+ */
+export function reapplyAfterImport(ctx: HubContext, since: number): void {
+  const touched = ctx.db
+    .prepare(
+      `SELECT DISTINCT c.id, c.case_no FROM case_deductions d JOIN cases c ON c.id = d.case_id
+       WHERE c.updated_at >= ? ORDER BY c.id`,
+    )
+    .all(since) as { id: number; case_no: string }[];
+  if (touched.length === 0) return;
+  ctx.mutate(SYSTEM_ACTOR, 'case.deduction.reapply', ({ db }) => {
+    const delta = new StatsDelta();
+    const catalog = catalogOf(db);
+    let moved = 0;
+    for (const c of touched) moved += retimeCase(db, c.id, catalog, ctx.now(), delta);
+    delta.apply(db);
+    return { value: undefined, target: 'cases', after: { cases: touched.map((c) => c.case_no).slice(0, 100), moved } };
+  });
+}
+
+/** Re-applies periods after every import (`cases.imported`), from the time of the previous pass. */
+export function followImports(ctx: HubContext): () => void {
+  let since = ctx.now();
+  return ctx.events.subscribe((events) => {
+    if (!events.some((e) => e.type === 'cases.imported')) return;
+    const now = ctx.now();
+    reapplyAfterImport(ctx, Math.min(since, now));
+    since = now;
   });
 }

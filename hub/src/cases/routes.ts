@@ -17,7 +17,7 @@ import { notFound, parse } from '../app/parse.js';
 import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/auth.js';
 import { iso } from '../deadlines/calendar.js';
 import { closeCase, completeNode } from './case-actions.js';
-import { endDeduction, listDeductions, recordDeduction, withDeductionTiming } from './deductions.js';
+import { endDeduction, followImports, listDeductions, recordDeduction, withDeductionTiming } from './deductions.js';
 import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
 import { importCasesSliced } from './import-sliced.js';
 import { nodeRecords } from './node-csv.js';
@@ -31,6 +31,7 @@ export function registerCaseRoutes(ctx: HubContext): void {
   const importers = auth.require('duty_officer', 'court_user', 'service');
   const anyone = auth.require();
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  ctx.disposables.add('deduction periods after imports', followImports(ctx));
 
   const scopedCourt = (request: FastifyRequest, court: string | undefined): string | null => {
     const scope = courtScope(principalOf(request));
