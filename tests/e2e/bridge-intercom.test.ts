@@ -423,8 +423,16 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     expect(await (await bridgeApi('/calls')).json()).toEqual({ calls: [] });
   });
 
-  it('a busy intercom (486) ends the call as busy; an intercom that stops sending RTP ends it as media_timeout', async () => {
+  it('the console gives up while it rings (CANCEL); a busy intercom (486) ends the call as busy; an intercom that stops sending RTP ends it as media_timeout', async () => {
     const manual = await registeredPhone('phone-e', 'intercom-8004', 'talk-8004', false);
+    // The console gives up while it rings: CANCEL, ended as hangup by the console.
+    const given = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).json()) as { callId: string };
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await (await bridgeApi(`/calls/${given.callId}`, 'DELETE')).json()).toMatchObject({ state: 'ended', reason: 'hangup' });
+    const gaveUp = await waitFor('ended', () => callEvents(given.callId).find((e) => e.state === 'ended'));
+    expect(gaveUp).toMatchObject({ reason: 'hangup', by: 'console' });
+    expect(callEvents(given.callId).map((e) => e.state)).toEqual(['ringing', 'ended']);
+    await new Promise((r) => setTimeout(r, 500));
     const started = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).json()) as { callId: string };
     // A second call to an intercom already in a call is refused by the bridge itself.
     expect((await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).status).toBe(409);
@@ -528,5 +536,18 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     } finally {
       socket.close();
     }
+  });
+
+  it('stopping the bridge ends its calls (bridge_shutdown) and kills their transcoders', async () => {
+    await registeredPhone('phone-h', 'intercom-8001', 'talk-8001');
+    const { page } = await consolePage('intercom:intercom-8001');
+    const call = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8001' })).json()) as { callId: string };
+    await waitFor('answered', () => callEvents(call.callId).find((e) => e.state === 'answered'), 30_000);
+    const [transcoder] = await waitFor('transcoder running', () => (gstChildren().length === 1 ? gstChildren() : undefined), 20_000);
+    bridge.child.kill('SIGTERM');
+    expect((await bridge.exited).code).toBe(0);
+    expect(callEvents(call.callId).find((e) => e.state === 'ended')).toMatchObject({ reason: 'bridge_shutdown', by: 'bridge' });
+    expect(() => process.kill(transcoder!, 0)).toThrow();
+    await page.close();
   });
 });
