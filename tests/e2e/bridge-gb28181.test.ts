@@ -359,14 +359,14 @@ describe('GB/T 28181 Catalog and MobilePosition subscriptions (stub hub)', () =>
     expect(
       await sim.catalogNotify([
         { channelId: NEW, name: '新增通道', parentId: BODYCAM, event: 'ADD' },
-        { channelId: BODYCAM, event: 'OFF', status: 'OFF' },
+        { channelId: BODYCAM, event: 'OFF', bare: true },
       ]),
     ).toBe(200);
     expect(await sim.catalogNotify([{ channelId: NEW, name: '更名通道', parentId: BODYCAM, event: 'UPDATE' }])).toBe(200);
     expect(
       await sim.catalogNotify([
         { channelId: NEW, event: 'DEL' },
-        { channelId: BODYCAM, event: 'ON' },
+        { channelId: BODYCAM, event: 'ON', bare: true },
       ]),
     ).toBe(200);
     const changes = await waitFor('three incremental catalog events', () => {

@@ -3,6 +3,7 @@
  * MANSCDP body is parsed, answered 200 (400 when unreadable), and turned into hub
  * events by one handler per message kind. Alarms go to the hub before anything else.
  */
+import type { CatalogChannel } from '@cc/protocol';
 import type { Logger } from '@cc/runtime';
 import type { SipMessage, SipRemote } from 'sip';
 import { makeEvent, type EventSink } from '../hub/events.js';
@@ -61,7 +62,8 @@ export function createMessageHandler(options: MessageHandlerOptions): {
     mobilePosition: (deviceId, m) => sink.position({ ...m.position, deviceId: m.deviceId }),
     catalog: (deviceId, m) => {
       if (m.root === 'Notify') {
-        sink.publish(makeEvent('device.catalog', { deviceId, complete: false, sumNum: m.sumNum, channels: m.channels }));
+        const channels = m.channels.map(statusFromChange);
+        sink.publish(makeEvent('device.catalog', { deviceId, complete: false, sumNum: m.sumNum, channels }));
         return;
       }
       if (m.root !== 'Response') return;
@@ -129,4 +131,12 @@ export function createMessageHandler(options: MessageHandlerOptions): {
     dispatch(deviceId, message);
   };
   return { handle, stats };
+}
+
+/** Catalog notifications often carry only DeviceID + Event: an ON/OFF/VLOST/DEFECT event says the status. */
+function statusFromChange(channel: CatalogChannel): CatalogChannel {
+  if (channel.status !== 'unknown' || channel.change === undefined) return channel;
+  if (channel.change === 'ON') return { ...channel, status: 'on' };
+  if (channel.change === 'OFF' || channel.change === 'VLOST' || channel.change === 'DEFECT') return { ...channel, status: 'off' };
+  return channel;
 }

@@ -10,9 +10,12 @@ export interface CatalogChange {
   status?: 'ON' | 'OFF';
   /** Catalog notification event; absent in a query answer. */
   event?: 'ON' | 'OFF' | 'VLOST' | 'DEFECT' | 'ADD' | 'DEL' | 'UPDATE';
+  /** Only DeviceID and Event, as many devices send ON/OFF notifications. */
+  bare?: boolean;
 }
 
 export function catalogItem(c: CatalogChange): string {
+  if (c.bare) return `<Item>\n<DeviceID>${c.channelId}</DeviceID>\n<Event>${c.event ?? 'UPDATE'}</Event>\n</Item>\n`;
   const lines = [
     `<DeviceID>${c.channelId}</DeviceID>`,
     ...(c.event ? [`<Event>${c.event}</Event>`] : []),
