@@ -2,19 +2,48 @@
 // Synthetic producers replay pre-encoded VP8 + Opus RTP (encoded once by ffmpeg before the
 // run, so no encoding cost during it); synthetic consumers (PlainTransports to UDP sinks)
 // count what arrives. Reports: consumers per worker at < 1 % loss, worker CPU per consumer,
-// added latency through the SFU (p50/p99), join → first keyframe, and a 24-site consultation.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadavg } from 'node:os';
+// added latency through the SFU (p50/p99/p99.9 with the sample count, from a separate probe
+// process using kernel receive timestamps, plus the evidence of where a tail comes from: the
+// worker's CPU wait, CPU pressure, the bench's loop lag and GC, the stats-query burst),
+// join → first keyframe, and a 24-site consultation. Flags: --quick, --steps=400,800,
+// --sweep-only, --pin / --no-pin.
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
 import { browserJoinTimes } from './sfu/browser-join.mjs';
 import { encodeClips } from './sfu/clip.mjs';
+import { cpuEvidence } from './sfu/cpu-evidence.mjs';
+import { LatencyProbe, pinProcess, placement } from './sfu/latency-probe.mjs';
 import { Rig, measure } from './sfu/rig.mjs';
 import { startClock } from './sfu/replay.mjs';
 import { percentile, quick, round } from './lib/stats.mjs';
 
-const STEPS = quick ? [200, 400, 800, 1200] : [200, 400, 600, 800, 1000, 1200, 1400, 1600];
+const stepsArg = process.argv.find((a) => a.startsWith('--steps='));
+const STEPS = stepsArg
+  ? stepsArg.slice(8).split(',').map(Number)
+  : quick
+    ? [200, 400, 800, 1200]
+    : [200, 400, 600, 800, 1000, 1200, 1400, 1600];
+const log = (text) => process.stderr.write(`${text}\n`);
+// CPU placement (see BENCHMARKS.md, SFU latency tail): the worker alone on core 0; the latency
+// probe, this process (replayers) and socat (bulk receivers) on the other cores, so the bench's
+// own receive work does not preempt the worker mid-fan-out. On a saturated machine pinning
+// starves the pinned processes (nothing can migrate to a free core), so by default the bench
+// pins only when the 1-minute load is below the core count. --pin / --no-pin force it.
+const busy = loadavg()[0] >= cpus().length;
+const wantPin = process.argv.includes('--pin') || (!busy && !process.argv.includes('--no-pin'));
+const CPUS = placement(wantPin);
+if (!wantPin && busy && !process.argv.includes('--no-pin')) {
+  log(`machine busy (load ${round(loadavg()[0], 1)} on ${cpus().length} cores): not pinning CPUs (use --pin to force)`);
+}
+if (CPUS) pinProcess(process.pid, CPUS.bench);
+const only = process.argv.includes('--sweep-only');
 const WINDOW_MS = quick ? 2500 : 5000;
 const SITES = 10; // producers in the sweep: 10 sites × (low video + audio)
-const log = (text) => process.stderr.write(`${text}\n`);
+let gcMs = 0;
+let gcCounting = false;
+new PerformanceObserver((list) => {
+  if (gcCounting) for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Rejects when `promise` takes longer than `ms`: a starved machine must not hang the bench. */
@@ -27,62 +56,146 @@ function within(ms, what, promise) {
 log('bench:sfu — encoding the clips once (ffmpeg: VP8 320x180, VP8 640x360, Opus)…');
 const clips = await encodeClips();
 
+function latencyFigures(samples) {
+  return {
+    samples: samples.length,
+    p50: round(percentile(samples, 50), 3),
+    p99: round(percentile(samples, 99), 3),
+    p999: round(percentile(samples, 99.9), 3),
+    max: round(samples.length ? Math.max(...samples) : NaN, 3),
+  };
+}
+
+/** Adds bulk consumers (to the socat reader) until `target`; returns the new subscriber count. */
+async function grow(rig, producers, bulk, subscribers, target) {
+  await within(
+    60_000,
+    `adding consumers up to ${target}`,
+    (async () => {
+      while (subscribers * producers.length < target) {
+        const { transport } = await rig.subscriber({ bulk: true });
+        for (const p of producers) bulk.push(await rig.consume(transport, p.producer));
+        subscribers++;
+      }
+    })(),
+  );
+  return subscribers;
+}
+
+/**
+ * One measurement window: loss/CPU over all consumers; added latency from the separate pinned
+ * probe process (the headline) and, for comparison, from the old in-process sink; the bench
+ * process's event-loop lag and GC time over the same window.
+ */
+async function step(rig, bulk, expected, probe, probeSub) {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  let inproc = [];
+  let remote;
+  let evidence;
+  let endEvidence;
+  const window = {
+    start() {
+      probeSub.sink.latencies.length = 0;
+      probe.record();
+      lag.enable();
+      gcMs = 0;
+      gcCounting = true;
+      endEvidence = cpuEvidence(rig.worker.pid);
+    },
+    async stop() {
+      evidence = endEvidence();
+      gcCounting = false;
+      lag.disable();
+      inproc = [...probeSub.sink.latencies];
+      remote = await probe.report();
+    },
+  };
+  const m = await within(WINDOW_MS + 60_000, 'measuring', measure(rig, WINDOW_MS, bulk, expected, window));
+  // Evidence for the old method's tail: the same probe while the bench queries every consumer's stats.
+  probe.record();
+  const t0 = performance.now();
+  await rig.sentBy(bulk);
+  const statsBurstMs = performance.now() - t0;
+  const duringStats = await probe.report();
+  return {
+    m,
+    inproc,
+    remote,
+    evidence,
+    duringStats: duringStats.sfu,
+    statsBurstMs,
+    benchLagP99: lag.percentile(99) / 1e6,
+    benchGcMs: gcMs,
+  };
+}
+
 async function sweep() {
-  const rig = await Rig.create();
+  const rig = await Rig.create({ cpus: CPUS });
   const producers = [];
   for (let i = 0; i < SITES; i++) {
     producers.push(await rig.producer(clips.low, 'video'));
     producers.push(await rig.producer(clips.audio, 'audio'));
   }
-  const probe = await rig.producer(clips.audio, 'audio', { probe: true });
+  const inprocProbe = await rig.producer(clips.audio, 'audio', { probe: true });
   const probeSub = await rig.subscriber();
-  probeSub.sink.probe = probe.replayer;
-  probeSub.sink.probeSsrc = (await rig.consume(probeSub.transport, probe.producer)).rtpParameters.encodings[0].ssrc;
+  probeSub.sink.probe = inprocProbe.replayer;
+  probeSub.sink.probeSsrc = (await rig.consume(probeSub.transport, inprocProbe.producer)).rtpParameters.encodings[0].ssrc;
+  const probe = await LatencyProbe.start(rig, CPUS?.bench);
   const stop = startClock(rig.replayers);
   let subscribers = 0;
   const expected = () => producers.reduce((n, p) => n + p.replayer.sent, 0) * subscribers;
   const bulk = [];
   const results = [];
   for (const target of STEPS) {
-    let m;
-    const lag = monitorEventLoopDelay({ resolution: 5 });
+    let r;
     try {
-      await within(
-        60_000,
-        `adding consumers up to ${target}`,
-        (async () => {
-          while (subscribers * producers.length < target) {
-            const { transport } = await rig.subscriber({ bulk: true });
-            for (const p of producers) bulk.push(await rig.consume(transport, p.producer));
-            subscribers++;
-          }
-        })(),
-      );
+      subscribers = await grow(rig, producers, bulk, subscribers, target);
       await sleep(1000);
-      probeSub.sink.latencies.length = 0;
-      lag.enable();
-      m = await within(WINDOW_MS + 60_000, `measuring ${target} consumers`, measure(rig, WINDOW_MS, bulk, expected));
+      r = await step(rig, bulk, expected, probe, probeSub);
     } catch (error) {
       log(`  stopped the sweep: ${error.message}`);
       break;
     }
-    lag.disable();
-    log(`    (bench event-loop lag p99 ${round(lag.percentile(99) / 1e6, 1)} ms)`);
-    const lat = probeSub.sink.latencies;
-    const step = {
+    const lat = latencyFigures(r.remote.sfu);
+    const recv = latencyFigures(r.remote.receiver);
+    const old = latencyFigures(r.inproc);
+    const result = {
       consumers: subscribers * producers.length,
-      lossPct: round(m.lossPct, 3),
-      cpuPct: round(m.cpuPct, 1),
-      p50: round(percentile(lat, 50), 3),
-      p99: round(percentile(lat, 99), 3),
+      lossPct: round(r.m.lossPct, 3),
+      cpuPct: round(r.m.cpuPct, 1),
+      ...lat,
+      receiverDelayP50: recv.p50,
+      receiverDelayP99: recv.p99,
+      inprocP50: old.p50,
+      inprocP99: old.p99,
+      inprocP999: old.p999,
+      inprocSamples: old.samples,
+      benchLagP99Ms: round(r.benchLagP99, 2),
+      benchGcMs: round(r.benchGcMs, 1),
+      ...r.evidence,
+      statsBurstMs: round(r.statsBurstMs, 0),
+      duringStatsP99: latencyFigures(r.duringStats).p99,
+      duringStatsMax: latencyFigures(r.duringStats).max,
     };
-    results.push(step);
+    results.push(result);
     log(
-      `  ${String(step.consumers).padStart(5)} consumers: loss ${step.lossPct} %, worker CPU ${step.cpuPct} %, added latency p50 ${step.p50} ms p99 ${step.p99} ms`,
+      `  ${String(result.consumers).padStart(5)} consumers: loss ${result.lossPct} %, worker CPU ${result.cpuPct} %, ` +
+        `added latency p50 ${lat.p50} / p99 ${lat.p99} / p99.9 ${lat.p999} / max ${lat.max} ms (${lat.samples} samples)`,
     );
-    if (m.lossPct >= 5) break;
+    log(
+      `        probe's own receive delay (not counted) p50 ${recv.p50} / p99 ${recv.p99} ms; ` +
+        `old in-process sink: p50 ${old.p50} / p99 ${old.p99} / p99.9 ${old.p999} ms (${old.samples}); ` +
+        `bench loop lag p99 ${result.benchLagP99Ms} ms, bench GC ${result.benchGcMs} ms`,
+    );
+    log(
+      `        worker ran ${result.workerRunMs} ms and waited for a CPU ${result.workerWaitMs} ms (${result.workerWaitPerSliceMs} ms per wake-up); ` +
+        `CPU pressure (some task waiting) ${result.cpuPressurePct} % of the window; ` +
+        `while the bench read all consumers' stats (${result.statsBurstMs} ms): p99 ${result.duringStatsP99} / max ${result.duringStatsMax} ms`,
+    );
+    if (r.m.lossPct >= 5) break;
   }
   stop();
+  probe.stop();
   rig.close();
   return results;
 }
@@ -141,26 +254,44 @@ async function consultation24() {
   return { consumers, cpuPct: round(m.cpuPct, 1), lossPct: round(m.lossPct, 3) };
 }
 
-log(`sweep: consumers on one worker (${SITES} sites × VP8 320x180 + Opus), ${WINDOW_MS / 1000} s per step`);
+log(
+  `sweep: consumers on one worker (${SITES} sites × VP8 320x180 + Opus), ${WINDOW_MS / 1000} s per step; ` +
+    (CPUS ? `worker pinned to CPU ${CPUS.worker}, bench + socat + latency probe to CPU ${CPUS.bench}` : 'no CPU pinning'),
+);
 const steps = await sweep();
+// The rest (Chromium joins, the 24-site room) runs unpinned: children inherit this process's CPUs.
+if (CPUS) pinProcess(process.pid, `0-${cpus().length - 1}`);
 const passing = steps.filter((s) => s.lossPct < 1);
 const best = passing.at(-1) ?? steps[0] ?? { consumers: 0, lossPct: NaN, cpuPct: NaN, p50: NaN, p99: NaN };
-log('subscribe → first keyframe on the worker (VP8 640x360 replay, PLI answered by the replayer)…');
-const joins = await joinToFirstFrame(quick ? 10 : 30);
-log('join → first decoded frame in Chromium through the SFU service (signalling, ICE, DTLS, decode)…');
-const browserJoins = await browserJoinTimes(quick ? 5 : 15, log);
-log('24-site consultation on one worker…');
-const c24 = await consultation24();
+const at800 = steps.find((s) => s.consumers === 800);
+let joins = [];
+let browserJoins = [];
+let c24 = { consumers: 0, cpuPct: NaN, lossPct: NaN };
+if (!only) {
+  log('subscribe → first keyframe on the worker (VP8 640x360 replay, PLI answered by the replayer)…');
+  joins = await joinToFirstFrame(quick ? 10 : 30);
+  log('join → first decoded frame in Chromium through the SFU service (signalling, ICE, DTLS, decode)…');
+  browserJoins = await browserJoinTimes(quick ? 5 : 15, log);
+  log('24-site consultation on one worker…');
+  c24 = await consultation24();
+}
 
 const summary = {
   bench: 'sfu',
   quick,
+  cpu_placement: CPUS ? `worker:${CPUS.worker} bench:${CPUS.bench}` : 'unpinned',
   consumers_per_worker: best.consumers,
   loss_pct: best.lossPct,
   worker_cpu_pct_at_max: best.cpuPct,
   cpu_pct_per_consumer: round(best.cpuPct / best.consumers, 4),
   added_latency_p50_ms: best.p50,
   added_latency_p99_ms: best.p99,
+  added_latency_p999_ms: best.p999,
+  added_latency_samples: best.samples,
+  added_latency_800_p50_ms: at800?.p50,
+  added_latency_800_p99_ms: at800?.p99,
+  added_latency_800_p999_ms: at800?.p999,
+  added_latency_800_samples: at800?.samples,
   join_first_frame_ms: round(percentile(browserJoins, 50), 1),
   join_first_frame_max_ms: round(Math.max(...browserJoins), 1),
   subscribe_first_keyframe_ms: round(percentile(joins, 50), 1),
@@ -176,13 +307,17 @@ log(
   `consumers per worker at < 1 % loss: ${summary.consumers_per_worker} (highest step tried: ${steps.at(-1)?.consumers}; loss there ${steps.at(-1)?.lossPct} %)`,
 );
 log(`worker CPU at that load: ${summary.worker_cpu_pct_at_max} % of a core → ${summary.cpu_pct_per_consumer} % per consumer`);
-log(`added latency through the SFU at that load: p50 ${summary.added_latency_p50_ms} ms, p99 ${summary.added_latency_p99_ms} ms`);
-log(
-  `join → first decoded frame (Chromium): p50 ${summary.join_first_frame_ms} ms, max ${summary.join_first_frame_max_ms} ms (${browserJoins.length} joins)`,
-);
-log(
-  `subscribe → first keyframe on the worker: p50 ${summary.subscribe_first_keyframe_ms} ms, p99 ${summary.subscribe_first_keyframe_p99_ms} ms`,
-);
+log(`added latency through the SFU at that load: p50 ${best.p50} ms, p99 ${best.p99} ms, p99.9 ${best.p999} ms (${best.samples} samples)`);
+if (at800)
+  log(`added latency at 800 consumers: p50 ${at800.p50} ms, p99 ${at800.p99} ms, p99.9 ${at800.p999} ms (${at800.samples} samples)`);
+if (!only) {
+  log(
+    `join → first decoded frame (Chromium): p50 ${summary.join_first_frame_ms} ms, max ${summary.join_first_frame_max_ms} ms (${browserJoins.length} joins)`,
+  );
+  log(
+    `subscribe → first keyframe on the worker: p50 ${summary.subscribe_first_keyframe_ms} ms, p99 ${summary.subscribe_first_keyframe_p99_ms} ms`,
+  );
+  log(`24-site consultation: ${c24.consumers} consumers, worker CPU ${c24.cpuPct} %, loss ${c24.lossPct} %`);
+}
 log(`machine load average during the run: ${summary.load_avg_1m} (latency figures suffer when other work shares the 2 cores)`);
-log(`24-site consultation: ${c24.consumers} consumers, worker CPU ${c24.cpuPct} %, loss ${c24.lossPct} %`);
 console.log(JSON.stringify(summary));

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import * as mediasoup from 'mediasoup';
+import { pinProcess } from './latency-probe.mjs';
 import { Replayer } from './replay.mjs';
 import { Sink } from './sink.mjs';
 
@@ -22,9 +23,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 export class Rig {
-  static async create() {
+  /** cpus: { worker, bench } CPU lists from placement(): the worker alone on its core, the bench's socat elsewhere. */
+  static async create({ cpus } = {}) {
     const rig = new Rig();
     rig.worker = await mediasoup.createWorker({ logLevel: 'error' });
+    if (cpus) pinProcess(rig.worker.pid, cpus.worker);
     rig.router = await rig.worker.createRouter({ mediaCodecs });
     rig.replayers = [];
     rig.sinks = [];
@@ -38,6 +41,7 @@ export class Rig {
     await new Promise((r) => probe.close(r));
     open.add(rig);
     rig.socat = spawn('socat', ['-u', `UDP4-RECV:${rig.bulkPort},bind=127.0.0.1,rcvbuf=16777216`, 'OPEN:/dev/null'], { stdio: 'ignore' });
+    if (cpus) pinProcess(rig.socat.pid, cpus.bench);
     return rig;
   }
 
@@ -62,11 +66,28 @@ export class Rig {
     return { producer, replayer };
   }
 
-  /** A subscriber: one PlainTransport sending to one sink. */
-  /** bulk: to the shared socat reader; otherwise to a JavaScript sink that inspects packets. */
-  async subscriber({ bulk = false } = {}) {
-    const sink = bulk ? undefined : new Sink();
-    const port = bulk ? this.bulkPort : await sink.bind();
+  /** A producer without a replayer (the latency probe process sends to it). */
+  async rawProducer() {
+    const transport = await this.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpMux: true,
+      comedia: true,
+    });
+    this.transports.push(transport);
+    const ssrc = nextSsrc++;
+    const payloadType = 100;
+    const codec = { mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2 };
+    const producer = await transport.produce({ kind: 'audio', rtpParameters: { codecs: [codec], encodings: [{ ssrc }] } });
+    return { producer, transport, ssrc, payloadType };
+  }
+
+  /**
+   * A subscriber: one PlainTransport sending to one sink. bulk: to the shared socat reader;
+   * port: to that UDP port (another process); otherwise to a JavaScript sink that inspects packets.
+   */
+  async subscriber({ bulk = false, port: given } = {}) {
+    const sink = bulk || given ? undefined : new Sink();
+    const port = given ?? (bulk ? this.bulkPort : await sink.bind());
     const transport = await this.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
       rtcpMux: true,
@@ -112,12 +133,18 @@ export class Rig {
  * Runs for `ms`; returns worker CPU % and the loss over that window: packets the worker sent
  * to `consumers` against packets the replayers sent times each producer's fan-out.
  */
-export async function measure(rig, ms, consumers, expectedCount) {
+/**
+ * `window.start()` / `window.stop()` bracket the quiet part (latency samples): the stats
+ * queries over every consumer at both ends load the worker and the bench, and stay outside.
+ */
+export async function measure(rig, ms, consumers, expectedCount, window = { start() {}, async stop() {} }) {
   const received0 = await rig.sentBy(consumers);
   const expected0 = expectedCount();
   const cpu0 = await rig.cpuMs();
   const t0 = performance.now();
+  window.start();
   await new Promise((r) => setTimeout(r, ms));
+  await window.stop();
   const elapsed = performance.now() - t0;
   const cpuPct = (((await rig.cpuMs()) - cpu0) / elapsed) * 100;
   const expected = expectedCount() - expected0;
