@@ -31,9 +31,12 @@ export type PrepareResult =
   { ok: true; devicesFile: string; devices: number; video: number; courts: number } | { ok: false; reason: string };
 
 async function hubGet<T>(options: PrepareOptions, path: string, schema: z.ZodType<T>): Promise<T> {
-  const response = await fetch(new URL(path, options.hubUrl), {
+  const url = new URL(path, options.hubUrl);
+  const response = await fetch(url, {
     headers: { authorization: serviceAuthorization(loadJoinTokenKey(options.dataDir), 'demo-fleet') },
     signal: AbortSignal.timeout(15_000),
+  }).catch((cause: unknown) => {
+    throw new Error(`hub ${url.href} did not answer (${(cause as Error).message})`, { cause });
   });
   if (!response.ok) throw new Error(`hub ${path}: HTTP ${response.status}`);
   return schema.parse(await response.json());
