@@ -56,6 +56,8 @@ export const bridgeConfigSchema = z
     intercomRingTimeoutS: z.number().int().min(1).max(600).default(45),
     /** An answered call whose intercom sends no RTP for this long ends (media_timeout), s. */
     intercomMediaTimeoutS: z.number().int().min(1).max(600).default(20),
+    /** Digest-challenge intercoms' INVITEs with their own passwords (off only for phones that cannot answer a challenge). */
+    intercomInviteAuth: z.boolean().default(true),
     /** RTSP cameras pulled by supervised ffmpeg into the SFU. */
     rtspCameras: z
       .array(

@@ -76,6 +76,7 @@ await runService({
           consoleNumber: settings.intercomConsoleNumber,
           ringTimeoutS: settings.intercomRingTimeoutS,
           mediaTimeoutS: settings.intercomMediaTimeoutS,
+          inviteAuth: settings.intercomInviteAuth,
         },
         logger: logger.child({ module: 'intercom' }),
       },

@@ -487,7 +487,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     for (const p of pair) p.child.kill('SIGTERM');
   });
 
-  it('an intercom answering with a malformed SDP (simulated SIP device): the call ends as failed, ACK + BYE sent, nothing leaks', async () => {
+  it('an intercom answering with a malformed SDP (simulated SIP device): the call ends as failed, ACK + BYE sent, nothing leaks; its unauthenticated INVITE is challenged', async () => {
     // Registered by the project's simulated SIP device (digest over real UDP); then a raw UDP
     // socket on the same address answers the INVITE with 200 OK and an SDP we cannot use.
     const fleet = await GbFleet.create({
@@ -505,8 +505,11 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     await new Promise<void>((resolve) => socket.bind(registered.port, '127.0.0.1', () => resolve()));
     const seen: string[] = [];
     const badSdp = 'v=0\r\no=- x\r\nc=IN IP4 127.0.0.1\r\nm=audio notaport RTP/AVP 8\r\n';
+    const responses: string[] = [];
     socket.on('message', (data) => {
-      const request = parseSipText(data.toString('latin1'));
+      const text = data.toString('latin1');
+      if (text.startsWith('SIP/2.0 ')) responses.push(text);
+      const request = parseSipText(text);
       if (!request?.method) return;
       seen.push(request.method);
       if (request.method === 'ACK') return;
@@ -533,6 +536,36 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
       expect(((await sources.json()) as { sources: unknown[] }).sources).toEqual([]);
       expect((await health(t.bridgeUrl))?.details.calls).toEqual({ active: 0, transcoders: 0 });
       expect(hub.refused).toBe(0);
+
+      // Its own INVITE to the console: challenged (401, MD5, our realm), then refused with wrong credentials.
+      const before = hub.of('call.state').length;
+      const invite = (seq: number, authorization?: string): string => {
+        const sdp =
+          'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n';
+        return [
+          `INVITE sip:${CONSOLE_NUMBER}@${BRIDGE_HOST}:${sipPort} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${registered.port};rport;branch=z9hG4bKauth${seq}`,
+          'From: <sip:intercom-8009@3402000000>;tag=auth1',
+          `To: <sip:${CONSOLE_NUMBER}@3402000000>`,
+          'Call-ID: invite-auth-test',
+          `CSeq: ${seq} INVITE`,
+          `Contact: <sip:intercom-8009@127.0.0.1:${registered.port}>`,
+          'Max-Forwards: 70',
+          ...(authorization ? [`Authorization: ${authorization}`] : []),
+          'Content-Type: application/sdp',
+          `Content-Length: ${sdp.length}`,
+          '',
+          sdp,
+        ].join('\r\n');
+      };
+      socket.send(invite(1), sipPort, BRIDGE_HOST);
+      const challenge = await waitFor('401', () => responses.find((r) => r.startsWith('SIP/2.0 401')));
+      expect(challenge).toMatch(/WWW-Authenticate: Digest realm="3402000000", nonce="[0-9a-f]+", algorithm=MD5/i);
+      const nonce = /nonce="([0-9a-f]+)"/.exec(challenge)![1];
+      const wrong = `Digest username="intercom-8009", realm="3402000000", nonce="${nonce}", uri="sip:${CONSOLE_NUMBER}@${BRIDGE_HOST}:${sipPort}", response="${'0'.repeat(32)}", algorithm=MD5`;
+      socket.send(invite(2, wrong), sipPort, BRIDGE_HOST);
+      await waitFor('403', () => responses.find((r) => r.startsWith('SIP/2.0 403')));
+      expect(hub.of('call.state').length).toBe(before);
     } finally {
       socket.close();
     }

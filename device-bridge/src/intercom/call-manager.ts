@@ -26,6 +26,8 @@ export interface IntercomSettings {
   consoleNumber: string;
   ringTimeoutS: number;
   mediaTimeoutS: number;
+  /** Digest-challenge intercoms' INVITEs (401, as PBXs do). */
+  inviteAuth: boolean;
 }
 
 export interface CallManagerDeps {

@@ -1,7 +1,8 @@
 /**
  * Intercom → console calls. The intercom INVITEs the console number (or the bridge's id):
  * it must be a registered intercom calling from its registered address (403 otherwise),
- * with a G.711 offer (488 otherwise). The bridge answers 180 Ringing and reports `ringing`;
+ * with a G.711 offer (488 otherwise), and, with `inviteAuth`, answer our digest challenge with
+ * its own credentials (401, then 403 when wrong). The bridge answers 180 Ringing and reports `ringing`;
  * the console's `answer` sets up the media and sends 200 OK (retransmitted until the ACK);
  * no answer within `ringTimeoutS` → 480 and `no_answer`; CANCEL → 487 and `cancelled`.
  */
@@ -12,14 +13,21 @@ import { callInfo, type Call } from './call.js';
 import { CallMedia } from './call-media.js';
 import type { CallManager } from './call-manager.js';
 import { SdpError, g711Answer, parseRemoteAudio, type RemoteAudio } from './g711-sdp.js';
+import { InviteAuth } from './invite-auth.js';
 import { contactOf } from './sip-dialog.js';
 
 /** RFC 3261 T1 and Timer H: 200 OK retransmissions until the ACK. */
 const T1_MS = 500;
 const OK_GIVE_UP_MS = 32_000;
 
+type Refusal = { status: number; reason: string; headers?: Record<string, string> };
+
 export class InboundCalls {
-  constructor(private readonly manager: CallManager) {}
+  private readonly auth: InviteAuth;
+
+  constructor(private readonly manager: CallManager) {
+    this.auth = new InviteAuth(manager.deps.settings.sipDomain, manager.deps.credentials);
+  }
 
   private get contact(): { contact: { uri: string; params: Record<string, string | null> }[] } {
     const { sip, settings } = this.manager.deps;
@@ -34,7 +42,7 @@ export class InboundCalls {
   }
 
   /** Who may call and what: a refusal status, or the intercom and its audio. */
-  private admit(request: SipMessage, remote: SipRemote): { status: number; reason: string } | { deviceId: string; audio: RemoteAudio } {
+  private admit(request: SipMessage, remote: SipRemote): Refusal | { deviceId: string; audio: RemoteAudio } {
     const { registry, settings } = this.manager.deps;
     const deviceId = userOf(request.headers.from);
     const device = deviceId ? registry.registered(deviceId) : undefined;
@@ -42,6 +50,10 @@ export class InboundCalls {
       return { status: 403, reason: 'Forbidden' };
     const dialled = userOf(request.headers.to);
     if (dialled !== settings.consoleNumber && dialled !== settings.sipId) return { status: 404, reason: 'Not Found' };
+    if (settings.inviteAuth) {
+      const auth = this.auth.check(request, deviceId);
+      if (!auth.ok) return auth;
+    }
     if (this.manager.activeCallOf(deviceId)) return { status: 486, reason: 'Busy Here' };
     try {
       return { deviceId, audio: parseRemoteAudio(request.content ?? '') };
@@ -63,8 +75,9 @@ export class InboundCalls {
     }
     const admitted = this.admit(request, remote);
     if ('status' in admitted) {
-      logger.warn({ from: `${remote.address}:${remote.port}`, status: admitted.status }, 'inbound intercom call refused');
-      return sip.reply(request, admitted.status, admitted.reason);
+      if (admitted.status !== 401)
+        logger.warn({ from: `${remote.address}:${remote.port}`, status: admitted.status }, 'inbound intercom call refused');
+      return sip.reply(request, admitted.status, admitted.reason, admitted.headers ? { headers: admitted.headers } : undefined);
     }
     sip.reply(request, 100, 'Trying');
     const { deviceId, audio } = admitted;
