@@ -16,6 +16,8 @@ import { formatLogLine } from './log-format.js';
 import { ServiceSupervisor, SupervisorEvent } from './supervisor.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** How long the bridge waits for the hub (loading the demo) before it starts without the demo fleet. */
+const HUB_WAIT_FOR_FLEET_MS = 180_000;
 const SERVICES: { name: ServiceNameT; entry: string }[] = [
   { name: ServiceName.Hub, entry: 'hub/dist/main.js' },
   { name: ServiceName.Sfu, entry: 'sfu/dist/main.js' },
@@ -117,8 +119,15 @@ const sfuReady = startService(ServiceName.Sfu, env);
 // has said which units (and so which devices) it holds.
 let prepared: Prepared | undefined;
 if (fleetSettings.mode !== 'off') {
-  const hubUrl = (await hubReady).http ?? '';
-  prepared = await prepareFleet(repoRoot, env, hubUrl, fleetSettings, preparing.signal);
+  // A hub that never comes up must not keep the devices out: after a while the bridge starts anyway.
+  const hubUrl = await Promise.race([
+    hubReady.then((urls) => urls.http ?? ''),
+    new Promise<undefined>((done) => setTimeout(() => done(undefined), HUB_WAIT_FOR_FLEET_MS).unref()),
+  ]);
+  prepared =
+    hubUrl === undefined
+      ? { ok: false, reason: `the hub was not ready within ${HUB_WAIT_FOR_FLEET_MS / 1000} s` }
+      : await prepareFleet(repoRoot, env, hubUrl, fleetSettings, preparing.signal);
   if (!prepared.ok) logger[fleetSettings.mode === 'on' ? 'warn' : 'info']({ reason: prepared.reason }, 'demo fleet not started');
 }
 const bridgeEnv = prepared?.ok ? { ...env, CC_BRIDGE_DEVICES_FILE: prepared.devicesFile } : env;
