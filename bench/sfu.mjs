@@ -37,6 +37,9 @@ if (!wantPin && busy && !process.argv.includes('--no-pin')) {
 }
 if (CPUS) pinProcess(process.pid, CPUS.bench);
 const only = process.argv.includes('--sweep-only');
+// --worker-nice=N: the sweep's worker runs at that priority (the SFU service's `workerNice`).
+const niceArg = process.argv.find((a) => a.startsWith('--worker-nice='));
+const WORKER_NICE = niceArg ? Number(niceArg.slice(14)) : undefined;
 const WINDOW_MS = quick ? 2500 : 5000;
 const SITES = 10; // producers in the sweep: 10 sites × (low video + audio)
 let gcMs = 0;
@@ -130,7 +133,7 @@ async function step(rig, bulk, expected, probe, probeSub) {
 }
 
 async function sweep() {
-  const rig = await Rig.create({ cpus: CPUS });
+  const rig = await Rig.create({ cpus: CPUS, nice: WORKER_NICE });
   const producers = [];
   for (let i = 0; i < SITES; i++) {
     producers.push(await rig.producer(clips.low, 'video'));
@@ -280,6 +283,7 @@ const summary = {
   bench: 'sfu',
   quick,
   cpu_placement: CPUS ? `worker:${CPUS.worker} bench:${CPUS.bench}` : 'unpinned',
+  worker_nice: WORKER_NICE ?? 0,
   consumers_per_worker: best.consumers,
   loss_pct: best.lossPct,
   worker_cpu_pct_at_max: best.cpuPct,

@@ -2,6 +2,7 @@
 // and PlainTransport paths the SFU service uses), fed by replayers and read by sinks.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { setPriority } from 'node:os';
 import * as mediasoup from 'mediasoup';
 import { pinProcess } from './latency-probe.mjs';
 import { Replayer } from './replay.mjs';
@@ -24,10 +25,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 export class Rig {
   /** cpus: { worker, bench } CPU lists from placement(): the worker alone on its core, the bench's socat elsewhere. */
-  static async create({ cpus } = {}) {
+  /** nice: the worker's scheduling priority (as the SFU's `workerNice` setting does; negative needs CAP_SYS_NICE). */
+  static async create({ cpus, nice } = {}) {
     const rig = new Rig();
     rig.worker = await mediasoup.createWorker({ logLevel: 'error' });
     if (cpus) pinProcess(rig.worker.pid, cpus.worker);
+    if (nice !== undefined) setPriority(rig.worker.pid, nice);
     rig.router = await rig.worker.createRouter({ mediaCodecs });
     rig.replayers = [];
     rig.sinks = [];
