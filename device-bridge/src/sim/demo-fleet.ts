@@ -182,7 +182,8 @@ export class DemoFleet extends EventEmitter<DemoFleetEvents> {
 
   private scheduleSos(delayMs: number): void {
     this.sosTimer = setTimeout(() => {
-      this.sos();
+      // Nobody registered yet (or the bridge is down): try again soon rather than a whole interval later.
+      if (!this.sos()) return this.scheduleSos(5000);
       this.scheduleSos(Math.max(1000, this.random.exponential(this.options.sosIntervalS * 1000)));
     }, delayMs);
   }
