@@ -142,7 +142,7 @@ export class CaseWriter {
     } else {
       caseId = Number(this.insert.run(c.caseNo, ...values).lastInsertRowid);
     }
-    delta.addCase({ ...c, court: c.court }, 1);
+    delta.addCase(c, 1);
     const extra = followUps(c, incoming, stored, catalog, calendarOf(this.db));
     const writes = extra.length > 0 ? [...incoming, ...extra] : incoming;
     if (stored.length === 0) {

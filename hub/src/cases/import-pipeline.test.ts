@@ -78,6 +78,7 @@ describe('import pipeline (check worker + writes on the hub thread)', () => {
     ]);
     expect(report.accepted).toBe(32);
     expect(stored(piped.ctx.db)).toEqual(stored(single.ctx.db));
+    expect(piped.ctx.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000); // bulk mode left
     // 终本 closure got its re-check node; the done recurring node its next cycle.
     const types = (stored(piped.ctx.db).nodes as { type: string; cycle: number }[]).map((n) => `${n.type}|${n.cycle}`);
     expect(types).toContain('terminated_recheck|0');

@@ -15,19 +15,45 @@ import type { HubContext } from '../app/module.js';
 import type { ValidCase } from './case-writer.js';
 import { checkWith, duplicateCaseNos, type CheckContext, type Checked } from './check.js';
 import { checkWorkerOf, type CheckWorker } from './check-pool.js';
+import { enterBulkWrites } from '../store/bulk.js';
 import { checkContextOf, writeChecked } from './import.js';
 
 export interface SlicedOptions {
-  /** Records per slice (one check message, one write transaction). */
+  /** At most this many records per slice (one check message, one write transaction). */
   slice?: number;
   /** Check in the worker thread (default: when the import has more than one slice). */
   worker?: boolean;
 }
 
-const SLICE = 2000;
+/**
+ * Slices end after SLICE_RECORDS records or SLICE_NODES nodes, whichever comes first. Each
+ * write transaction costs a commit and a statistics update (a few thousand court-day rows), so
+ * larger slices write faster, while the event loop waits for one slice at a time (2,000 cases
+ * of 10 nodes ≈ 0.1 s on the bench machine); see BENCHMARKS.md "Hub case work".
+ */
+const SLICE_RECORDS = 2000;
+const SLICE_NODES = 40_000;
 /** Slices checked ahead of the one being written. */
 const AHEAD = 2;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Where each slice ends (exclusive): after `maxRecords` records or SLICE_NODES nodes. */
+function sliceEnds(records: readonly unknown[], maxRecords: number): number[] {
+  const ends: number[] = [];
+  let start = 0;
+  let nodes = 0;
+  for (let i = 0; i < records.length; i++) {
+    const list = (records[i] as { nodes?: unknown } | null)?.nodes;
+    nodes += 1 + (Array.isArray(list) ? list.length : 0);
+    if (i + 1 - start >= maxRecords || nodes >= SLICE_NODES) {
+      ends.push(i + 1);
+      start = i + 1;
+      nodes = 0;
+    }
+  }
+  if (start < records.length) ends.push(records.length);
+  return ends;
+}
 
 type SliceCheck = (from: number, to: number) => Promise<Checked>;
 
@@ -78,23 +104,23 @@ export async function importCasesSliced(
   rows?: readonly number[],
   options: SlicedOptions = {},
 ): Promise<ImportReport> {
-  const slice = options.slice ?? SLICE;
-  const useWorker = options.worker ?? records.length > slice;
+  const bounds = sliceEnds(records, options.slice ?? SLICE_RECORDS);
+  const useWorker = options.worker ?? bounds.length > 1;
   const { check, end } = await checker(ctx, checkContextOf(ctx, actor), records, (i) => rows?.[i] ?? i, useWorker);
   const report: ImportReport = { received: records.length, accepted: 0, created: 0, updated: 0, nodes: 0, rejected: [] };
   const rejected: ImportRejection[] = report.rejected;
   const queued: Promise<Checked>[] = [];
-  let next = 0;
+  let sliced = 0;
   let written = false;
   const fill = (): void => {
-    while (queued.length <= AHEAD && next < records.length) {
-      const from = next;
-      next = Math.min(records.length, next + slice);
-      const pending = check(from, next);
+    while (queued.length <= AHEAD && sliced < bounds.length) {
+      const pending = check(bounds[sliced - 1] ?? 0, bounds[sliced]!);
+      sliced++;
       pending.catch(() => undefined); // awaited in order below
       queued.push(pending);
     }
   };
+  const leaveBulk = bounds.length > 1 ? enterBulkWrites(ctx.db) : () => undefined;
   try {
     fill();
     do {
@@ -115,6 +141,7 @@ export async function importCasesSliced(
     } while (queued.length > 0);
   } finally {
     end();
+    leaveBulk();
   }
   rejected.sort((a, b) => a.row - b.row);
   return report;
