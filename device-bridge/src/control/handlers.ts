@@ -3,6 +3,7 @@ import { ErrorCode, ProtocolError, type BridgeDevice } from '@cc/protocol';
 import type { CredentialStore } from '../gb28181/credentials.js';
 import type { GbCommander } from '../gb28181/commander.js';
 import type { RecordQueries } from '../gb28181/records.js';
+import type { Subscriptions } from '../gb28181/subscriptions.js';
 import { ptzCmdFor } from '../gb28181/ptz.js';
 import type { DeviceRegistry } from '../gb28181/registry.js';
 import type { IntercomCalls } from '../intercom/intercom-calls.js';
@@ -19,11 +20,22 @@ export interface DeviceHandlerDeps {
   records: RecordQueries;
   /** Intercom calls (absent: the call routes answer 503). */
   calls?: IntercomCalls;
+  /** Cancelled (Expires: 0) when a device is removed. */
+  subscriptions?: Subscriptions;
 }
 
 const QUERY = { catalog: 'Catalog', deviceInfo: 'DeviceInfo', deviceStatus: 'DeviceStatus' } as const;
 
-export function deviceHandlers({ credentials, registry, commander, serial, streams, records, calls }: DeviceHandlerDeps): CommandHandlers {
+export function deviceHandlers({
+  credentials,
+  registry,
+  commander,
+  serial,
+  streams,
+  records,
+  calls,
+  subscriptions,
+}: DeviceHandlerDeps): CommandHandlers {
   const describe = (deviceId: string): BridgeDevice => {
     const provisioned = credentials.get(deviceId);
     const live = registry.describe(deviceId);
@@ -42,6 +54,7 @@ export function deviceHandlers({ credentials, registry, commander, serial, strea
     },
     removeDevice: ({ deviceId }) => {
       if (!credentials.remove(deviceId)) throw new ProtocolError(ErrorCode.NotFound, { deviceId });
+      subscriptions?.unsubscribe(deviceId);
       registry.unregister(deviceId);
       return {};
     },

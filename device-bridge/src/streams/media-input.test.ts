@@ -53,14 +53,35 @@ describe('RTP over TCP inputs (real sockets on loopback)', () => {
     const good = connect(port, '127.0.0.1');
     cleanup.push(() => good.destroy());
     await new Promise((resolve) => good.once('connect', resolve));
-    await until(() => input.stats.connections === 2);
+    good.write(frame4571(rtp(2)));
+    await until(() => packets.length === 2);
+    // The media connection carries RTP: a second peer is refused.
     const intruder = connect(port, '127.0.0.1');
     intruder.on('error', () => undefined);
     await closed(intruder);
-    good.write(Buffer.concat([frame4571(rtp(2)), frame4571(rtp(3))]));
+    good.write(frame4571(rtp(3)));
     await until(() => packets.length === 3);
     expect(packets).toEqual([1, 2, 3]);
     expect(input.stats).toEqual({ connections: 2, badFraming: 1 });
+  });
+
+  it('TCP-passive: a newcomer replaces a connection that has sent nothing yet', async () => {
+    const server = createServer();
+    const port = await listening(server);
+    const input = new TcpPassiveInput(server, logger);
+    cleanup.push(() => input.close());
+    const packets: number[] = [];
+    input.onPacket((p) => packets.push(parseRtp(p)!.sequence));
+    const squatter = connect(port, '127.0.0.1');
+    squatter.on('error', () => undefined);
+    await until(() => input.stats.connections === 1);
+    const device = connect(port, '127.0.0.1');
+    cleanup.push(() => device.destroy());
+    await closed(squatter);
+    device.write(frame4571(rtp(9)));
+    await until(() => packets.length === 1);
+    expect(packets).toEqual([9]);
+    expect(input.stats).toEqual({ connections: 2, badFraming: 0 });
   });
 
   it('TCP-active: connects to the device, reads its packets, reports the connection lost when the device breaks framing', async () => {

@@ -58,10 +58,15 @@ function attach(socket: Socket, stats: MediaInputStats, logger: Logger, deliver:
   socket.on('error', (error) => logger.debug({ err: error }, 'RTP over TCP socket error'));
 }
 
-/** TCP-passive: we listen, the device connects. One media connection at a time; others are refused. */
+/**
+ * TCP-passive: we listen, the device connects. One media connection at a time: a newcomer is
+ * refused while the current connection carries RTP, but replaces one that has sent nothing yet
+ * (a stray or hostile peer cannot hold the port against the device).
+ */
 export class TcpPassiveInput implements MediaInput {
   readonly stats: MediaInputStats = { connections: 0, badFraming: 0 };
   private current: Socket | undefined;
+  private currentPackets = 0;
   private listener: (packet: Buffer) => void = () => undefined;
 
   constructor(
@@ -73,15 +78,21 @@ export class TcpPassiveInput implements MediaInput {
   }
 
   private accept(socket: Socket): void {
-    if (this.current) {
+    if (this.current && this.currentPackets > 0) {
       socket.destroy();
       return;
     }
+    this.current?.destroy();
     this.current = socket;
+    this.currentPackets = 0;
     socket.on('close', () => {
       if (this.current === socket) this.current = undefined;
     });
-    attach(socket, this.stats, this.logger, (packet) => this.listener(packet));
+    attach(socket, this.stats, this.logger, (packet) => {
+      if (this.current !== socket) return;
+      this.currentPackets += 1;
+      this.listener(packet);
+    });
   }
 
   onPacket(listener: (packet: Buffer) => void): void {
