@@ -22,6 +22,11 @@ export const sfuConfigSchema = z
     lastN: z.number().int().min(1).max(64).default(6),
     /** Consumers one router carries before a room spreads onto another worker (pipeToRouter). */
     consumersPerRouter: z.number().int().min(10).max(5000).default(600),
+    /**
+     * After a worker death, how long the rebuilt room keeps the per-peer state (forced mute,
+     * floor, hand, focus) of a participant who has not rejoined yet; then it is dropped.
+     */
+    rejoinGraceMs: z.number().int().min(100).max(600_000).default(30_000),
   })
   .strict()
   .refine((c) => c.rtcMinPort < c.rtcMaxPort, { message: 'rtcMinPort must be below rtcMaxPort', path: ['rtcMinPort'] });

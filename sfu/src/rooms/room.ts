@@ -121,6 +121,10 @@ export class Room {
     });
     const room = new Room(id, routers, memory, settings, child, observer);
     watch(router);
+    if (memory.rejoining.size > 0) {
+      const timer = setTimeout(() => room.forgetAbsent(), settings.rejoinGraceMs);
+      room.closers.add(() => clearTimeout(timer));
+    }
     room.logger.info({ worker: slot.index, sessionId: memory.sessionId }, 'room created');
     return room;
   }
@@ -178,6 +182,24 @@ export class Room {
   markLost(): void {
     for (const peer of this.peers.values()) this.memory.rejoining.set(peer.claims.sub, peer.id);
     for (const attachment of [...this.memory.attachments]) attachment.lost?.(this);
+  }
+
+  /** The rejoin grace ended: who did not come back loses its per-peer state (floor, forced mute, hand, focus). */
+  forgetAbsent(): void {
+    if (this.closed || this.memory.rejoining.size === 0) return;
+    const gone = new Set(this.memory.rejoining.values());
+    for (const sub of this.memory.rejoining.keys()) {
+      const participant = this.memory.participants.get(sub);
+      if (participant && !participant.leftAt) participant.leftAt = new Date().toISOString();
+    }
+    this.memory.rejoining.clear();
+    const s = this.state;
+    if (s.floorPeerId !== null && gone.has(s.floorPeerId)) s.floorPeerId = null;
+    if (s.focusPeerId !== null && gone.has(s.focusPeerId)) s.focusPeerId = null;
+    s.forcedMuted = s.forcedMuted.filter((id) => !gone.has(id));
+    s.handsRaised = s.handsRaised.filter((id) => !gone.has(id));
+    this.logger.info({ peers: gone.size }, 'participants did not rejoin after the worker death: their state is dropped');
+    this.stateChanged();
   }
 
   /** The session is over: running recordings and roll calls finish. */
