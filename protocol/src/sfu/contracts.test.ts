@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consultationRecordSchema } from '../consultation.js';
+import { consultationRecordSchema, recordingManifestSchema } from '../consultation.js';
 import { createIngestListenerSchema, createIngestSourceSchema, liveRoomId } from './ingest.js';
 import { moderationRequestSchemas } from './moderation.js';
 import { sfuNotificationSchema, sfuRequestSchemas } from './signalling.js';
@@ -52,6 +52,41 @@ describe('SFU contracts', () => {
     expect(consultationRecordSchema.safeParse({ ...rollCall, kind: 'recording' }).success).toBe(false);
     expect(consultationRecordSchema.safeParse({ ...base, kind: 'session' }).success).toBe(true);
     expect(consultationRecordSchema.safeParse({ ...base, kind: 'session', extra: 1 }).success).toBe(false);
+  });
+
+  it('a recording manifest keeps its segments and the gaps between them (a worker death)', () => {
+    const file = {
+      path: 'room/rec/a-video-1.mkv',
+      peerId: 'p1',
+      name: 'a',
+      kind: 'video',
+      codec: 'vp8',
+      bytes: 10,
+      sha256: '0'.repeat(64),
+      startedAt: '2026-11-21T10:00:00.000Z',
+      endedAt: '2026-11-21T10:00:05.000Z',
+    };
+    const manifest = {
+      recordingId: 'rec',
+      room: 'room',
+      startedAt: '2026-11-21T10:00:00.000Z',
+      endedAt: '2026-11-21T10:00:12.000Z',
+      startedBy: 'leader',
+      participants: [],
+      files: [
+        { ...file, segment: 1 },
+        { ...file, path: 'room/rec/a-video-2.mkv', startedAt: '2026-11-21T10:00:07.000Z', segment: 2 },
+      ],
+      segments: [
+        { segment: 1, startedAt: '2026-11-21T10:00:00.000Z', endedAt: '2026-11-21T10:00:05.000Z' },
+        { segment: 2, startedAt: '2026-11-21T10:00:07.000Z', endedAt: '2026-11-21T10:00:12.000Z' },
+      ],
+      gaps: [{ afterSegment: 1, from: '2026-11-21T10:00:05.000Z', to: '2026-11-21T10:00:07.000Z', reason: 'media worker died' }],
+    };
+    expect(recordingManifestSchema.parse(manifest)).toEqual(manifest);
+    expect(recordingManifestSchema.safeParse({ ...manifest, files: [{ ...file, segment: 0 }] }).success).toBe(false);
+    // Manifests written before segments existed still parse.
+    expect(recordingManifestSchema.safeParse({ ...manifest, segments: undefined, gaps: undefined, files: [file] }).success).toBe(true);
   });
 
   it('layout pushes are typed notifications the wall can parse', () => {
