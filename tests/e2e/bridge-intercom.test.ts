@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadJoinTokenKey, serviceAuthorization, signJoinToken } from '@cc/runtime';
 import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
 import { startHubStub, type HubStub } from '../../device-bridge/src/sim/hub-stub.js';
-import { answer, parseSipText } from '../../device-bridge/src/sim/sip-text.js';
+import { answer, header, parseSipText } from '../../device-bridge/src/sim/sip-text.js';
 import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
 import { freePort } from './support/ports.js';
 import { descendants, health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
@@ -487,7 +487,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     for (const p of pair) p.child.kill('SIGTERM');
   });
 
-  it('an intercom answering with a malformed SDP (simulated SIP device): the call ends as failed, ACK + BYE sent, nothing leaks; its unauthenticated INVITE is challenged', async () => {
+  it('an intercom answering with a malformed SDP (simulated SIP device): the call ends as failed, ACK + BYE sent, nothing leaks; its unauthenticated INVITE is challenged; CANCEL matches the INVITE', async () => {
     // Registered by the project's simulated SIP device (digest over real UDP); then a raw UDP
     // socket on the same address answers the INVITE with 200 OK and an SDP we cannot use.
     const fleet = await GbFleet.create({
@@ -506,6 +506,9 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     const seen: string[] = [];
     const badSdp = 'v=0\r\no=- x\r\nc=IN IP4 127.0.0.1\r\nm=audio notaport RTP/AVP 8\r\n';
     const responses: string[] = [];
+    let ringOnly = false;
+    let pendingInvite: { request: NonNullable<ReturnType<typeof parseSipText>>; branch: string } | undefined;
+    let cancelBranch = '';
     socket.on('message', (data) => {
       const text = data.toString('latin1');
       if (text.startsWith('SIP/2.0 ')) responses.push(text);
@@ -513,6 +516,16 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
       if (!request?.method) return;
       seen.push(request.method);
       if (request.method === 'ACK') return;
+      const branch = /branch=([^;\s]+)/.exec(header(request, 'via') ?? '')?.[1] ?? '';
+      if (request.method === 'INVITE' && ringOnly) {
+        // Rings and never answers: the console's CANCEL must match this INVITE's transaction.
+        pendingInvite = { request, branch };
+        return void socket.send(answer(request, 180, 'Ringing', 'fake'), sipPort, BRIDGE_HOST);
+      }
+      if (request.method === 'CANCEL') {
+        cancelBranch = branch;
+        if (pendingInvite) socket.send(answer(pendingInvite.request, 487, 'Request Terminated', 'fake'), sipPort, BRIDGE_HOST);
+      }
       let reply = answer(request, 200, 'OK', 'fake');
       if (request.method === 'INVITE')
         reply = reply.replace(
@@ -566,6 +579,16 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
       socket.send(invite(2, wrong), sipPort, BRIDGE_HOST);
       await waitFor('403', () => responses.find((r) => r.startsWith('SIP/2.0 403')));
       expect(hub.of('call.state').length).toBe(before);
+
+      // The console hangs up while it rings: CANCEL with the INVITE's branch, 487 absorbed.
+      ringOnly = true;
+      const ringing = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8009' })).json()) as { callId: string };
+      await waitFor('INVITE at the device', () => pendingInvite);
+      expect((await bridgeApi(`/calls/${ringing.callId}`, 'DELETE')).status).toBe(200);
+      await waitFor('CANCEL at the device', () => cancelBranch || undefined);
+      expect(cancelBranch).toBe(pendingInvite!.branch);
+      const gaveUp = await waitFor('ended', () => callEvents(ringing.callId).find((e) => e.state === 'ended'));
+      expect(gaveUp).toMatchObject({ reason: 'hangup', by: 'console' });
     } finally {
       socket.close();
     }
