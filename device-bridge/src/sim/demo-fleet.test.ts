@@ -137,4 +137,11 @@ describe('demo fleet on the real GB/T 28181 server', () => {
     expect(first.readUInt32BE(8)).toBe(100000001);
     expect(fleet.videoSessions).toBe(1);
   });
+
+  it('unregisters every device when it closes, so they show offline at once', async () => {
+    await fleet.close();
+    const offline = events.filter((e): e is BridgeEventOf<'device.offline'> => e.type === 'device.offline');
+    expect(offline.map((e) => e.deviceId).sort()).toEqual(plan.devices.map((d) => d.deviceId).sort());
+    expect(offline.every((e) => e.reason === 'unregistered')).toBe(true);
+  });
 });

@@ -61,6 +61,7 @@ export class DemoFleet extends EventEmitter<DemoFleetEvents> {
   private tickTimer: NodeJS.Timeout | undefined;
   private sosTimer: NodeJS.Timeout | undefined;
   private registering = 0;
+  private closed = false;
   sosSent = 0;
   positionsSent = 0;
 
@@ -204,6 +205,8 @@ export class DemoFleet extends EventEmitter<DemoFleetEvents> {
 
   /** Unregisters (Expires: 0, waiting at most a second for the answers) so the devices show offline at once, then closes. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.sosTimer) clearTimeout(this.sosTimer);
     const goodbyes = this.states.flatMap((s, i) => (s.registered ? [this.fleet.register(i, 0)] : []));
