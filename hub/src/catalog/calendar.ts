@@ -2,7 +2,7 @@
  * The holiday calendar (节假日/调休) the deadline rules count with: statutory holidays extend a
  * period ending on them and are skipped by working-day counts; working weekend days count as
  * working days. Admins load each year's State Council notice through `/api/v1/catalog/calendar`.
- * Applies to nodes imported after the change (stored due times are kept).
+ * A change re-times the open nodes whose clock runs over that day (catalog/recompute.ts).
  */
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';

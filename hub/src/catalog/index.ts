@@ -13,14 +13,15 @@ import {
   nodeTypePutSchema,
   nodeTypeCodeSchema,
 } from '@cc/protocol';
+import type { FastifyRequest } from 'fastify';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import type { HubContext, HubModule } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
 import { actorOf } from '../auth/auth.js';
-import { chinaDay, parseDateInput } from '../deadlines/calendar.js';
-import { calendarMigrations, invalidateCalendar, listCalendar } from './calendar.js';
+import { chinaDay, parseDateInput, type HolidayCalendar } from '../deadlines/calendar.js';
+import { calendarMigrations, calendarOf, invalidateCalendar, listCalendar } from './calendar.js';
 import { defaultCatalog } from './default-catalog.js';
-import { needsRecompute, recomputeType } from './recompute.js';
+import { needsRecompute, recomputeCalendar, recomputeType } from './recompute.js';
 import { catalogMigrations, catalogOf, invalidateCatalog, putNodeType } from './repository.js';
 
 function seedDefaults(ctx: HubContext): void {
@@ -99,32 +100,49 @@ function registerCalendarRoutes(ctx: HubContext): void {
     const { year } = parse(calendarQuerySchema, request.query);
     return { days: listCalendar(db, year ?? null) };
   });
+  const stored = (date: string): { kind: string; name: string } | null =>
+    (db.prepare('SELECT kind, name FROM calendar_days WHERE date = ?').get(date) as { kind: string; name: string } | undefined) ?? null;
+  /** Open nodes whose clock runs over the changed day follow the new calendar. */
+  const retime = (request: FastifyRequest, date: string, before: HolidayCalendar, was: unknown, now: unknown) =>
+    recomputeCalendar(
+      ctx,
+      actorOf(request),
+      { before, after: calendarOf(db) },
+      { date, start: parseDateInput(date), before: was, after: now },
+    );
   app.put(`${API_PREFIX}/catalog/calendar/:date`, { preHandler: auth.require('admin') }, async (request) => {
     const date = dateParam(request.params);
     const body = parse(calendarDayPutSchema, request.body);
+    const was = stored(date);
+    const before = calendarOf(db);
     try {
-      return ctx.mutate(actorOf(request), 'calendar.put', () => {
+      ctx.mutate(actorOf(request), 'calendar.put', () => {
         db.prepare(
           `INSERT INTO calendar_days (day, date, kind, name) VALUES (?, ?, ?, ?)
            ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
         ).run(chinaDay(parseDateInput(date)), date, body.kind, body.name);
-        return { value: { date, ...body }, target: `calendar:${date}`, after: body };
+        return { value: undefined, target: `calendar:${date}`, before: was, after: body };
       });
     } finally {
       invalidateCalendar(db);
     }
+    const recomputed = was?.kind === body.kind ? { nodes: 0, moved: 0 } : await retime(request, date, before, was, body);
+    return { date, ...body, recomputed };
   });
   app.delete(`${API_PREFIX}/catalog/calendar/:date`, { preHandler: auth.require('admin') }, async (request) => {
     const date = dateParam(request.params);
+    const was = stored(date);
+    const before = calendarOf(db);
     try {
-      return ctx.mutate(actorOf(request), 'calendar.delete', () => {
+      ctx.mutate(actorOf(request), 'calendar.delete', () => {
         const removed = db.prepare('DELETE FROM calendar_days WHERE date = ?').run(date).changes;
         if (removed === 0) throw notFound('calendarDay', date);
-        return { value: { date, removed: true }, target: `calendar:${date}` };
+        return { value: undefined, target: `calendar:${date}`, before: was };
       });
     } finally {
       invalidateCalendar(db);
     }
+    return { date, removed: true, recomputed: await retime(request, date, before, was, null) };
   });
 }
 

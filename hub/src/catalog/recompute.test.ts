@@ -126,4 +126,41 @@ describe('catalog changes apply to existing open nodes', () => {
     const overdue = events.filter((e) => e.type === 'node.overdue').map((e) => (e.data as { caseNo: string }).caseNo);
     expect(overdue.sort()).toEqual(['(2026)甲执1号', '(2026)甲执5号']);
   });
+
+  it('a holiday-calendar change re-times the open nodes whose clock runs over that day', async () => {
+    hub.clock.now = Date.parse('2026-09-28T10:00:00+08:00');
+    await hub.relogin();
+    const node = (caseNo: string, type: string, extra: Record<string, string> = {}) => ({
+      ...rec(caseNo, { startedAt: '2026-09-28', ...extra }),
+      nodes: [{ type, startedAt: '2026-09-28', ...extra }],
+    });
+    await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, {
+      records: [
+        node('(2026)甲执11号', 'dishonest_removal'), // 3 working days from Mon 28 Sep: Tue, Wed, Thu 1 Oct
+        node('(2026)甲执12号', 'funds_claim'), // 3 days: ends on Thu 1 Oct
+        node('(2026)甲执13号', 'dishonest_removal', { dueAt: '2026-10-09' }), // set at import: kept
+        node('(2026)甲执14号', 'deposit_freeze_expiry'), // runs over 1 Oct, its end (2027) is not moved
+        { ...rec('(2026)甲执15号', { startedAt: '2026-09-01' }), nodes: [{ type: 'funds_claim', startedAt: '2026-09-01' }] }, // fell due before
+      ],
+    });
+    const put = await hub.request<{ recomputed: { nodes: number; moved: number } }>(
+      'PUT',
+      '/api/v1/catalog/calendar/2026-10-01',
+      hub.tokens.admin,
+      { kind: 'holiday', name: '国庆节' },
+    );
+    expect(put.status).toBe(200);
+    expect(put.body.recomputed).toEqual({ nodes: 4, moved: 2 });
+    expect((await nodeOf('(2026)甲执11号')).dueAt).toBe('2026-10-02T16:00:00.000Z'); // Tue, Wed, Fri 2 Oct
+    expect((await nodeOf('(2026)甲执12号')).dueAt).toBe('2026-10-02T16:00:00.000Z'); // to the day after the holiday
+    expect((await nodeOf('(2026)甲执13号')).dueAt).toBe('2026-10-08T16:00:00.000Z');
+    expect((await nodeOf('(2026)甲执14号')).dueAt).toBe('2027-09-28T16:00:00.000Z');
+    // Back as it was: the same nodes move back.
+    const removed = await hub.request<{ recomputed: { moved: number } }>('DELETE', '/api/v1/catalog/calendar/2026-10-01', hub.tokens.admin);
+    expect(removed.body.recomputed.moved).toBe(2);
+    expect((await nodeOf('(2026)甲执11号')).dueAt).toBe('2026-10-01T16:00:00.000Z');
+    expect((await nodeOf('(2026)甲执12号')).dueAt).toBe('2026-10-01T16:00:00.000Z');
+    const audit = hub.ctx.db.prepare("SELECT target FROM audit_log WHERE action = 'catalog.recompute' ORDER BY seq").all();
+    expect(audit).toEqual([{ target: 'calendar:2026-10-01' }, { target: 'calendar:2026-10-01' }]);
+  });
 });

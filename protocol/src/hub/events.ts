@@ -62,8 +62,9 @@ export const hubEventSchemas = {
     /** Deduction period (扣除期间) recorded or ended. */
     deductionId: z.number().int().optional(),
   }),
-  /** A catalog rule change is re-timing the open nodes of its type, slice by slice; `done` on the last. */
+  /** A catalog change is re-timing open nodes, slice by slice (`scanned`/`total`: node ids); `done` on the last. */
   'catalog.recompute': z.object({
+    /** The node type whose rule changed, or `calendar:YYYY-MM-DD` for a holiday-calendar change. */
     code: z.string(),
     scanned: z.number().int(),
     total: z.number().int(),
