@@ -37,10 +37,15 @@ interface World {
   courtUser: Headers;
 }
 
+/** The hub's clock: real time plus what a test skipped. */
+let skippedMs = 0;
+const clock = (): number => Date.now() + skippedMs;
+
 async function world(options: { serving?: boolean } = {}): Promise<World> {
+  skippedMs = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-hub-dev-'));
   bridge = await FakeBridge.start(loadJoinTokenKey(dataDir), options);
-  hub = await startTestHub({ dataDir, settings: { bridgeUrl: bridge.url, sfuUrl: 'http://127.0.0.1:8701' } });
+  hub = await startTestHub({ dataDir, now: clock, settings: { bridgeUrl: bridge.url, sfuUrl: 'http://127.0.0.1:8701' } });
   const admin = await hub.login('admin', ADMIN_PASSWORD);
   for (const court of [COURT, OTHER]) expect((await hub.call('POST', '/api/v1/courts', court, admin)).status).toBe(201);
   const people = [
@@ -196,6 +201,21 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
     expect((await w.hub.call('DELETE', `/api/v1/live-views/${open.body.viewId}`, undefined, w.officer)).status).toBe(200);
     expect(w.bridge.of('leaveStream')[0]?.params).toEqual({ streamId: `${CAM}:${CAM}`, viewerId: open.body.viewId });
     expect(await auditActions(w)).toEqual(expect.arrayContaining(['incident.video_opened', 'device.ptz', 'live_view.close']));
+  });
+
+  it('closes a view whose lease ran out (the console stopped renewing it), keeps a renewed one', async () => {
+    const w = await world();
+    await w.hub.call('PUT', `/api/v1/provisioned-devices/${CAM}`, camera, w.tech);
+    const kept = (await w.hub.call('POST', '/api/v1/live-views', { deviceId: CAM }, w.officer)).body;
+    const dropped = (await w.hub.call('POST', '/api/v1/live-views', { deviceId: CAM, channelId: '11010500001310000001' }, w.officer)).body;
+    skippedMs += 6 * 60_000;
+    expect((await w.hub.call('POST', `/api/v1/live-views/${kept.viewId}/token`, {}, w.officer)).status).toBe(200);
+    skippedMs += 6 * 60_000;
+    await w.hub.call('POST', '/api/v1/live-views', { deviceId: CAM }, w.officer); // any live-view call sweeps
+    expect(w.bridge.of('leaveStream').map((c) => c.params.viewerId)).toEqual([dropped.viewId]);
+    expect((await w.hub.call('DELETE', `/api/v1/live-views/${dropped.viewId}`, undefined, w.officer)).status).toBe(404);
+    expect((await w.hub.call('DELETE', `/api/v1/live-views/${kept.viewId}`, undefined, w.officer)).status).toBe(200);
+    expect(await auditActions(w)).toContain('live_view.expire');
   });
 
   it('answers unavailable (zh-CN and en) when the bridge is down, and logs nothing on the incident', async () => {

@@ -2,7 +2,8 @@
  * `/api/v1/live-views` (调阅视频) and `/api/v1/devices/:id/ptz`: the console opens a live view
  * of a device channel; the hub asks the bridge to start (or join) the device's stream into
  * the SFU and hands back the room, a viewer join token and the producer to consume. Views
- * live in memory (a view is a viewer of the bridge's stream, gone when the console leaves).
+ * live in memory on a lease: the console renews it (a fresh token) while it watches; a view
+ * not renewed (browser closed, console crashed) is left at the bridge so the device stops.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,6 +21,7 @@ import { signJoinToken } from '@cc/runtime';
 import type { FastifyRequest } from 'fastify';
 import type { HubContext } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
+import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import { actorOf, assertCourtAccess, principalOf } from '../auth/auth.js';
 import { actOnIncident } from '../alarms/service.js';
 import { getIncident } from '../alarms/repository.js';
@@ -27,6 +29,9 @@ import type { BridgeClient } from '../bridge-link/index.js';
 import { deviceCourt } from './device-court.js';
 
 const TOKEN_TTL_S = 10 * 60;
+/** A view not renewed for this long is closed (the console renews every few minutes). */
+export const VIEW_LEASE_MS = 10 * 60_000;
+const SWEEP_EVERY_MS = 30_000;
 
 interface View {
   viewId: string;
@@ -35,6 +40,8 @@ interface View {
   streamId: string;
   room: string;
   ownerId: string;
+  /** Lease end, ms since the epoch. */
+  until: number;
 }
 
 /** `ws://host:port/ws` of the SFU, as the console reaches it (the hub's own setting). */
@@ -71,6 +78,24 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
   const watchers = auth.require('duty_officer', 'leader', 'technician', 'court_user');
   const operators = auth.require('duty_officer', 'leader', 'technician');
   const views = new Map<string, View>();
+  const leave = (v: View): Promise<unknown> =>
+    bridge.call('leaveStream', { streamId: v.streamId, viewerId: v.viewId }, {}).catch(() => undefined);
+  const sweep = (): void => {
+    for (const v of views.values()) {
+      if (v.until > ctx.now()) continue;
+      views.delete(v.viewId);
+      void leave(v);
+      ctx.mutate(SYSTEM_ACTOR, 'live_view.expire', () => ({
+        value: undefined,
+        target: `device:${v.deviceId}`,
+        after: { viewId: v.viewId },
+      }));
+      ctx.logger.info({ viewId: v.viewId, deviceId: v.deviceId }, 'live view lease ran out');
+    }
+  };
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+  sweeper.unref();
+  ctx.disposables.add('live view sweep', () => clearInterval(sweeper));
   const viewOf = (request: FastifyRequest): View => {
     const { viewId } = request.params as { viewId: string };
     const view = views.get(viewId);
@@ -80,6 +105,7 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
   };
 
   app.post(LIVE_VIEWS_PATH, { preHandler: watchers }, async (request, reply) => {
+    sweep();
     const input = parse(liveViewRequestSchema, request.body);
     const p = principalOf(request);
     assertCourtAccess(p, deviceCourt(ctx.db, input.deviceId));
@@ -95,7 +121,15 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
         { message: 'The live stream is not in the SFU' },
       );
     }
-    views.set(viewId, { viewId, deviceId: input.deviceId, channelId, streamId: stream.streamId, room: stream.room, ownerId: p.id });
+    views.set(viewId, {
+      viewId,
+      deviceId: input.deviceId,
+      channelId,
+      streamId: stream.streamId,
+      room: stream.room,
+      ownerId: p.id,
+      until: ctx.now() + VIEW_LEASE_MS,
+    });
     const audit = { deviceId: input.deviceId, channelId, streamId: stream.streamId, viewId };
     if (input.incidentId)
       actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'video_opened', deviceId: input.deviceId, note: '' });
@@ -117,9 +151,11 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
     return reply.status(201).send(view);
   });
 
-  /** A fresh join token for a view (the SFU client asks before it rejoins). */
+  /** Renews the view's lease and gives a fresh join token (the console asks every few minutes and before a rejoin). */
   app.post(`${LIVE_VIEWS_PATH}/:viewId/token`, { preHandler: watchers }, async (request) => {
+    sweep();
     const view = viewOf(request);
+    view.until = ctx.now() + VIEW_LEASE_MS;
     return joinTokenFor(ctx, key, view.room, view.viewId, principalOf(request), 'viewer');
   });
 
@@ -157,9 +193,7 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
 
   // Leave the bridge's streams on shutdown so devices are not left streaming to nobody.
   ctx.disposables.add('live views', async () => {
-    await Promise.all(
-      [...views.values()].map((v) => bridge.call('leaveStream', { streamId: v.streamId, viewerId: v.viewId }, {}).catch(() => undefined)),
-    );
+    await Promise.all([...views.values()].map(leave));
     views.clear();
   });
 }

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMediaSession } from '../testing/fake-media';
 import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
 import { linkDeps, useLinkStore } from './link';
-import { useLiveVideoStore } from './live-video';
+import { RENEW_EVERY_MS, useLiveVideoStore } from './live-video';
 import { mediaDeps } from './media-session';
 import { sessionDeps } from './session';
 import { memoryTokenStorage } from './session-storage';
@@ -81,6 +81,22 @@ describe('live video store', () => {
     expect(requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/live-views/view-1' });
     expect(live.status).toBe('idle');
     expect(live.track).toBeNull();
+  });
+
+  it('renews the view’s lease while it is open and stops renewing once closed', async () => {
+    vi.useFakeTimers();
+    try {
+      const { live, requests } = setup(hubRoute);
+      await live.open(CAM);
+      const renewals = () => requests.filter((r) => r.path === '/api/v1/live-views/view-1/token').length;
+      await vi.advanceTimersByTimeAsync(RENEW_EVERY_MS * 2 + 1000);
+      expect(renewals()).toBe(2);
+      await live.close();
+      await vi.advanceTimersByTimeAsync(RENEW_EVERY_MS * 2);
+      expect(renewals()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends PTZ moves and stops for the viewed channel', async () => {

@@ -13,6 +13,8 @@ import { useSessionStore } from './session';
 
 export type LiveStatus = 'idle' | 'connecting' | 'playing' | 'reconnecting' | 'error';
 
+/** The hub closes a view whose lease (10 min) is not renewed: renew well before. */
+export const RENEW_EVERY_MS = 4 * 60_000;
 const JOIN_FAILED = { zh: '无法连接音视频服务', en: 'Cannot reach the media server' };
 const STREAM_FAILED = { zh: '设备视频中断', en: 'The device stream stopped' };
 
@@ -26,6 +28,7 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
   const track = shallowRef<MediaStreamTrack | null>(null);
   let media: MediaSession | undefined;
   let offs: (() => void)[] = [];
+  let renewal: ReturnType<typeof setInterval> | undefined;
   /** Bumped by every open/close: an answer for an older request is dropped. */
   let generation = 0;
 
@@ -69,6 +72,11 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     }
     if (gen !== generation) return void session.api.closeLiveView(v.viewId).catch(() => undefined);
     view.value = v;
+    renewal = setInterval(() => {
+      session.api.liveViewToken(v.viewId).catch((e: unknown) => {
+        if (gen === generation) fail(mediaErrorOf(e, STREAM_FAILED));
+      });
+    }, RENEW_EVERY_MS);
     const refreshToken = async (): Promise<string> => (await session.api.liveViewToken(v.viewId)).token;
     try {
       const m = await mediaDeps.join({ url: v.sfuUrl, token: v.token, refreshToken });
@@ -87,6 +95,8 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
 
   async function close(): Promise<void> {
     generation += 1;
+    clearInterval(renewal);
+    renewal = undefined;
     offs.forEach((off) => off());
     offs = [];
     media?.close();
