@@ -3,7 +3,7 @@
  * channel changes ADD/DEL/UPDATE/ON/OFF arrive as NOTIFY) and MobilePosition
  * (`Event: presence`). Each is a SIP dialog (Call-ID + tags), refreshed in the dialog at
  * two thirds of its expiry, cancelled with `Expires: 0` when the device unregisters and
- * forgotten when its registration lapses. A NOTIFY outside all of them is not ours (481).
+ * forgotten (when it falls due) once its registration lapsed. A NOTIFY outside all of them is not ours (481).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@cc/runtime';
@@ -141,12 +141,13 @@ export class Subscriptions {
   }
 
   sweep(now: number): void {
+    // 40 000 subscriptions on a 20 000-device bridge: a number comparison each until one is due.
     for (const sub of this.byCallId.values()) {
+      if (sub.inFlight || now < sub.refreshAt) continue;
       if (!this.options.registry.registered(sub.deviceId, now)) {
         this.forget(sub);
         continue;
       }
-      if (sub.inFlight || now < sub.refreshAt) continue;
       this.counters.refreshes += 1;
       try {
         this.send(sub, this.options.expiresS);
