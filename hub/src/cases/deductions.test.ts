@@ -36,6 +36,17 @@ const seedFiledInMay = (): Promise<void> =>
     { type: 'deposit_freeze_expiry', startedAt: '2026-05-01' }, // fixed term, never deducted
   ]);
 
+/** The incremental 临期/超期 counts equal a recount of the nodes. */
+const countsConsistent = (): void => {
+  const kept = hub.ctx.db.prepare('SELECT court_code, state, n FROM node_state_counts WHERE n != 0 ORDER BY court_code, state').all();
+  const recount = hub.ctx.db
+    .prepare(
+      'SELECT court_code, state, COUNT(*) AS n FROM flow_nodes WHERE state IN (1, 2) GROUP BY court_code, state ORDER BY court_code, state',
+    )
+    .all();
+  expect(kept).toEqual(recount);
+};
+
 describe('deduction periods (扣除期间) over the case API', () => {
   it('pushes back the due times of the nodes whose rule lists the reason; an overdue node stops being overdue', async () => {
     await seedFiledInMay();
@@ -101,6 +112,7 @@ describe('deduction periods (扣除期间) over the case API', () => {
     expect(ended.body.deduction).toMatchObject({ endedOn: '2026-06-08', days: 7, endedBy: '甲法院用户' });
     expect(node(await detail(caseNo), 'enforcement_notice')).toMatchObject({ dueAt: '2026-06-11T16:00:00.000Z', paused: false });
     deadlineEngineOf(hub.ctx.db).tick();
+    countsConsistent();
     expect(nodeEvents()).toEqual(['node.due_soon']);
     // Closed periods are kept; ending one twice is a conflict.
     expect((await detail(caseNo)).deductions).toEqual([expect.objectContaining({ id: body.deduction.id, endedOn: '2026-06-08' })]);

@@ -65,6 +65,17 @@ const put = async (change: (t: NodeType) => NodeType): Promise<NodeTypePutResult
 };
 const withAmount = (amount: number) => (t: NodeType) => ({ ...t, rule: { ...t.rule, amount } });
 
+/** The incremental 临期/超期 counts equal a recount of the nodes. */
+const countsConsistent = (): void => {
+  const kept = hub.ctx.db.prepare('SELECT court_code, state, n FROM node_state_counts WHERE n != 0 ORDER BY court_code, state').all();
+  const recount = hub.ctx.db
+    .prepare(
+      'SELECT court_code, state, COUNT(*) AS n FROM flow_nodes WHERE state IN (1, 2) GROUP BY court_code, state ORDER BY court_code, state',
+    )
+    .all();
+  expect(kept).toEqual(recount);
+};
+
 describe('catalog changes apply to existing open nodes', () => {
   it('re-times the open nodes of the type in slices, keeping import-set due times and deductions, and reports the count', async () => {
     await seed();
@@ -103,6 +114,7 @@ describe('catalog changes apply to existing open nodes', () => {
     const overdue = events.filter((e) => e.type === 'node.overdue').map((e) => (e.data as { caseNo: string }).caseNo);
     expect(overdue.sort()).toEqual(['(2026)甲执1号', '(2026)甲执2号']);
     expect(overdueA1()).toBe(2);
+    countsConsistent();
     // An unchanged rule re-times nothing.
     expect((await put((t) => ({ ...t, name: '核查财产线索（改名）' }))).recomputed).toEqual({ nodes: 0, moved: 0 });
   });
