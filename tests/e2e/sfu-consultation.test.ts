@@ -2,7 +2,9 @@
  * A consultation among four Chromium peers (leader + three courts) through the real SFU
  * with real media: everyone decodes everyone; moderation semantics (forced mute, moderated
  * mode, lock, layout, removal); a roll call whose record reaches the real hub; and the
- * death of a mediasoup worker (SIGKILL) mid-call, after which media flows again.
+ * death of a mediasoup worker (SIGKILL) mid-call, after which media flows again and the room
+ * state survives: same peer ids, forced mute, moderated mode + floor, hand, lock, layout, and a
+ * running roll call with its deadline and its marks from before the death.
  * The SFU runs 2 workers with a tiny router budget, so the room spreads over two routers
  * joined with pipeToRouter and every test also crosses that pipe.
  */
@@ -285,6 +287,7 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
       isDeepStrictEqual(await peers.a!.page.evaluate(() => (window as any).ccPeer.roomState), expectedState) ? true : undefined,
     );
 
+    const updatesBefore: number = await peers.leader!.page.evaluate(() => (window as any).ccPeer.rollCalls.length);
     const before = await health(t.sfuUrl);
     const [pid] = before?.details.workerPids as number[];
     const killedAt = Date.now();
@@ -302,6 +305,20 @@ describe('SFU consultation with four Chromium peers (real media)', () => {
       expect(await peers[name]!.page.evaluate(() => (window as any).ccPeer.client.peerId)).toBe(ids[name]);
       expect(await peers[name]!.page.evaluate(() => (window as any).ccPeer.roomState)).toEqual(expectedState);
     }
+    // The rejoined leader sees the roll call's progress (a answered before the death).
+    await waitFor('roll call progress after the rejoin', async () => {
+      const updates: any[] = await peers.leader!.page.evaluate(() => (window as any).ccPeer.rollCalls);
+      return updates
+        .slice(updatesBefore)
+        .some(
+          (u) =>
+            !u.done &&
+            u.rollCall.rollCallId === rollCall.ok.rollCallId &&
+            u.rollCall.results.some((r: any) => r.court === 'A' && r.status === 'answered'),
+        )
+        ? true
+        : undefined;
+    });
     // The roll call's clock did not restart: b is prompted again with the original deadline and answers.
     const againB = await waitFor('b prompted again', async () => (await peers.b!.page.evaluate(() => (window as any).ccPeer.prompts))[1]);
     expect(againB.deadline).toBe(promptB.deadline);

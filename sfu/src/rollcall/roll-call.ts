@@ -73,8 +73,11 @@ class RollCallRun implements RoomAttachment {
     this.room = room;
   }
 
+  /** A (re)joining peer sees the roll call's progress so far and, if its court is still due, the prompt. */
   peerJoined(room: Room, peer: Peer): void {
-    if (room === this.room) this.prompt(peer);
+    if (room !== this.room) return;
+    peer.notify({ type: 'notification', event: 'rollCallUpdate', data: { done: false, rollCall: this.snapshot() } });
+    this.prompt(peer);
   }
 
   end(): void {
