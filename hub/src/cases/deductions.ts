@@ -198,7 +198,12 @@ export function followImports(ctx: HubContext): () => void {
   return ctx.events.subscribe((events) => {
     if (!events.some((e) => e.type === 'cases.imported')) return;
     const now = ctx.now();
-    reapplyAfterImport(ctx, Math.min(since, now));
-    since = now;
+    try {
+      reapplyAfterImport(ctx, Math.min(since, now));
+      since = now;
+    } catch (error) {
+      // The import is committed and answered; the next import retries from the same `since`.
+      ctx.logger.error({ err: error }, 'deduction periods not re-applied after an import');
+    }
   });
 }
