@@ -1,7 +1,8 @@
 /**
  * Day arithmetic for deadlines, in China time (UTC+8, no DST). Per 民诉法 第85条 the day
  * the clock starts is not counted and a period ends at the end of its last day. Statutory
- * holidays are not modelled (working days are Mon–Fri), and neither are deducted periods.
+ * holidays come from the catalog's calendar (catalog/calendar.ts); deduction periods are
+ * applied on top of `computeDue` (deductions.ts).
  */
 import type { DeadlineRule } from '@cc/protocol';
 
