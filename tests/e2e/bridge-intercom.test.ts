@@ -5,108 +5,24 @@
  * bridge's hub stub (the real hub's relay of calls is built elsewhere): it checks the events'
  * schema and service authorization as the hub does.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { loadJoinTokenKey, serviceAuthorization, signJoinToken } from '@cc/runtime';
+import type { Browser } from 'playwright-core';
+import { loadJoinTokenKey, serviceAuthorization } from '@cc/runtime';
 import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
 import { startHubStub, type HubStub } from '../../device-bridge/src/sim/hub-stub.js';
 import { answer, header, parseSipText } from '../../device-bridge/src/sim/sip-text.js';
 import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
+import { baresip, consoleHears, consolePage, heardRms, type Phone } from './support/intercom-peers.js';
 import { freePort } from './support/ports.js';
 import { descendants, health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
-import { rtcPeerBundle } from './support/rtc-bundle.js';
 
 /** The bridge's SIP stack on 127.0.0.2, the phones on 127.0.0.1 (the `sip` package treats its own address as local). */
 const BRIDGE_HOST = '127.0.0.2';
 const CONSOLE_NUMBER = '8000';
-
-interface Phone {
-  child: ChildProcess;
-  dir: string;
-  /** Sends a ctrl_tcp command (`dial`, `hangup`, `accept`). */
-  command(command: string, params?: string): Promise<void>;
-}
-
-async function baresip(dir: string, user: string, password: string, sipPort: number, autoAnswer = true): Promise<Phone> {
-  mkdirSync(join(dir, 'rec'), { recursive: true });
-  const [listen, ctrl] = [await freePort(), await freePort()];
-  const answer = autoAnswer ? ';answermode=auto' : ';answermode=manual';
-  writeFileSync(join(dir, 'accounts'), `<sip:${user}@${BRIDGE_HOST}:${sipPort};transport=udp>;auth_pass=${password};regint=60${answer}\n`);
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen 127.0.0.1:${listen}`,
-      'audio_player alsa,null',
-      'audio_alert alsa,null',
-      `audio_source aufile,${join(dir, '..', 'tone.wav')}`,
-      `snd_path ${join(dir, 'rec')}`,
-      `ctrl_tcp_listen 127.0.0.1:${ctrl}`,
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module alsa.so',
-      'module_tmp uuid.so',
-      'module_tmp account.so',
-      'module_app menu.so',
-      'module_app sndfile.so',
-      'module_app ctrl_tcp.so',
-      'net_interface 127.0.0.1',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const command = async (name: string, params = ''): Promise<void> => {
-    const json = JSON.stringify({ command: name, params, token: name });
-    await waitFor(`baresip ${name}`, () => sendNetstring(ctrl, `${Buffer.byteLength(json)}:${json},`), 10_000);
-  };
-  return { child, dir, command };
-}
-
-function sendNetstring(port: number, text: string): Promise<true | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text, () => resolve(true)));
-    socket.on('error', () => resolve(undefined));
-  });
-}
-
-/**
- * RMS (0 … 32767) and dominant frequency (zero crossings) of the newest 16-bit 8 kHz WAV
- * recording baresip made of what it heard (`*dec*.wav`; `*enc*.wav` is what it sent).
- */
-function heardRms(phone: Phone): { file: string; rms: number; hz: number; seconds: number } | undefined {
-  const dir = join(phone.dir, 'rec');
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.wav') && f.includes('dec'))
-    .sort((a, b) => statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs);
-  if (!files[0]) return undefined;
-  const wav = readFileSync(join(dir, files[0]));
-  const data = wav.indexOf('data', 12);
-  if (data < 0) return undefined;
-  const start = data + 8;
-  const samples = Math.floor((wav.length - start) / 2);
-  let sum = 0;
-  let crossings = 0;
-  let previous = 0;
-  let loud = 0;
-  for (let i = 0; i < samples; i++) {
-    const sample = wav.readInt16LE(start + 2 * i);
-    sum += sample ** 2;
-    if (Math.abs(sample) > 500) {
-      loud += 1;
-      if (previous !== 0 && Math.sign(sample) !== Math.sign(previous)) crossings += 1;
-      previous = sample;
-    }
-  }
-  const seconds = samples / 8000;
-  // Frequency over the loud samples only (the recording starts before the console leg is up).
-  return { file: files[0], rms: samples ? Math.sqrt(sum / samples) : 0, hz: loud ? crossings / 2 / (loud / 8000) : 0, seconds };
-}
 
 let t: TestEnv;
 let hub: HubStub;
@@ -114,6 +30,8 @@ let sfu: Running;
 let bridge: Running;
 let browser: Browser;
 let sipPort: number;
+let registrar: string;
+let tone: string;
 const phones: ChildProcess[] = [];
 let phoneC: Phone;
 
@@ -126,59 +44,6 @@ function bridgeApi(path: string, method = 'GET', body?: unknown): Promise<Respon
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-/** A duty console in the call's SFU room publishing a 1 kHz tone as its microphone. */
-async function consolePage(room: string): Promise<{ page: Page; producerId: string }> {
-  const page = await browser.newPage();
-  await page.goto(`${t.sfuUrl}/healthz`);
-  await page.addScriptTag({ content: await rtcPeerBundle() });
-  const token = signJoinToken(loadJoinTokenKey(t.dataDir), {
-    room,
-    sub: 'duty-console',
-    name: '值班台',
-    role: 'duty_officer',
-    exp: Math.floor(Date.now() / 1000) + 600,
-  });
-  await page.evaluate(
-    ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
-    [`${t.sfuUrl.replace('http', 'ws')}/ws`, token],
-  );
-  const producerId: string = await page.evaluate(async () => {
-    const context = new AudioContext();
-    await context.resume();
-    const oscillator = context.createOscillator();
-    oscillator.frequency.value = 1000;
-    const destination = context.createMediaStreamDestination();
-    oscillator.connect(destination);
-    oscillator.start();
-    return (window as any).ccPeer.client.publish(destination.stream.getAudioTracks()[0], 'microphone');
-  });
-  return { page, producerId };
-}
-
-/** What the console receives of the intercom's voice (inbound-rtp audio of the device producer). */
-async function consoleHears(page: Page, producerId: string): Promise<{ packets: number; samples: number; level: number }> {
-  return page.evaluate(async (pid) => {
-    const client = (window as any).ccPeer.client;
-    await client.subscribeAll();
-    let out = { packets: 0, samples: 0, level: 0 };
-    for (const entry of client.remote.values()) {
-      if (entry.info.producerId !== pid) continue;
-      if (!document.querySelector(`audio[data-consumer="${entry.info.consumerId}"]`)) {
-        const audio = document.createElement('audio');
-        audio.autoplay = true;
-        audio.dataset.consumer = entry.info.consumerId;
-        audio.srcObject = new MediaStream([entry.info.track]);
-        document.body.append(audio);
-      }
-      (await entry.consumer.getStats()).forEach((s: any) => {
-        if (s.type === 'inbound-rtp')
-          out = { packets: s.packetsReceived ?? 0, samples: s.totalSamplesReceived ?? 0, level: s.audioLevel ?? 0 };
-      });
-    }
-    return out;
-  }, producerId);
 }
 
 function callEvents(callId: string) {
@@ -206,6 +71,8 @@ beforeAll(async () => {
     CC_BRIDGE_INTERCOM_RING_TIMEOUT_S: '8',
     CC_BRIDGE_INTERCOM_MEDIA_TIMEOUT_S: '4',
   });
+  registrar = `${BRIDGE_HOST}:${sipPort}`;
+  tone = join(t.dataDir, 'tone.wav');
   const devicesFile = join(t.dataDir, 'devices.json');
   writeFileSync(
     devicesFile,
@@ -222,7 +89,7 @@ beforeAll(async () => {
   );
   execFileSync('ffmpeg', [
     ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=120'],
-    ...['-ar', '8000', '-ac', '1', '-c:a', 'pcm_s16le', join(t.dataDir, 'tone.wav')],
+    ...['-ar', '8000', '-ac', '1', '-c:a', 'pcm_s16le', tone],
   ]);
   hub = await startHubStub(t.dataDir, hubPort);
   sfu = startNode('sfu/dist/main.js', [], t.env);
@@ -243,7 +110,7 @@ afterAll(async () => {
 
 async function registeredPhone(name: string, user: string, password: string, autoAnswer = true): Promise<Phone> {
   const before = hub.of('device.registered').length;
-  const phone = await baresip(join(t.dataDir, name), user, password, sipPort, autoAnswer);
+  const phone = await baresip({ dir: join(t.dataDir, name), user, password, registrar, tone, autoAnswer });
   phones.push(phone.child);
   await waitFor(
     `${user} registered`,
@@ -259,9 +126,9 @@ async function registeredPhone(name: string, user: string, password: string, aut
 
 describe('SIP intercoms register with digest (real baresip, stub hub)', () => {
   it('registers baresip as an intercom, refuses a wrong password, and sees the unregister when it quits', async () => {
-    const good = await baresip(join(t.dataDir, 'phone-a'), 'intercom-8001', 'talk-8001', sipPort);
+    const good = await baresip({ dir: join(t.dataDir, 'phone-a'), user: 'intercom-8001', password: 'talk-8001', registrar, tone });
     phones.push(good.child);
-    phones.push((await baresip(join(t.dataDir, 'phone-b'), 'intercom-8002', 'wrong', sipPort)).child);
+    phones.push((await baresip({ dir: join(t.dataDir, 'phone-b'), user: 'intercom-8002', password: 'wrong', registrar, tone })).child);
     const registered = await waitFor(
       'intercom registered',
       () => hub.of('device.registered').find((e) => e.deviceId === 'intercom-8001'),
@@ -304,7 +171,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
   it('console → intercom: baresip answers, audio flows both ways, the console hangs up', async () => {
     const phone = await registeredPhone('phone-c', 'intercom-8003', 'talk-8003');
     phoneC = phone;
-    const { page, producerId: consoleProducerId } = await consolePage('intercom:intercom-8003');
+    const { page, producerId: consoleProducerId } = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8003');
     const started = await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8003', consoleProducerId });
     expect(started.status).toBe(200);
     const call = (await started.json()) as { callId: string; state: string; room: string };
@@ -348,7 +215,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
   });
 
   it('intercom → console: baresip dials the console number, it rings at the hub, the console answers, audio both ways, baresip hangs up', async () => {
-    const { page, producerId: consoleProducerId } = await consolePage('intercom:intercom-8003');
+    const { page, producerId: consoleProducerId } = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8003');
     const before = hub.of('call.state').length;
     await phoneC.command('dial', `sip:${CONSOLE_NUMBER}@${BRIDGE_HOST}:${sipPort}`);
     const ringing = await waitFor(
@@ -441,7 +308,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     const busy = await waitFor('busy', () => callEvents(started.callId).find((e) => e.state === 'ended'), 20_000);
     expect(busy).toMatchObject({ reason: 'busy', by: 'device' });
 
-    const { page } = await consolePage('intercom:intercom-8003');
+    const { page } = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8003');
     const call = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8003' })).json()) as { callId: string };
     await waitFor('answered', () => callEvents(call.callId).find((e) => e.state === 'answered'), 20_000);
     await waitFor('transcoder running', () => (gstChildren().length === 1 ? true : undefined), 20_000);
@@ -457,7 +324,9 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
       await registeredPhone('phone-f', 'intercom-8001', 'talk-8001'),
       await registeredPhone('phone-g', 'intercom-8003', 'talk-8003'),
     ];
-    const consoles = await Promise.all(['intercom-8001', 'intercom-8003'].map((id) => consolePage(`intercom:${id}`)));
+    const consoles = await Promise.all(
+      ['intercom-8001', 'intercom-8003'].map((id) => consolePage(browser, t.sfuUrl, t.dataDir, `intercom:${id}`)),
+    );
     const calls = await Promise.all(
       ['intercom-8001', 'intercom-8003'].map(async (deviceId, i) => {
         const response = await bridgeApi('/calls', 'POST', { deviceId, consoleProducerId: consoles[i]!.producerId });
@@ -596,7 +465,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
 
   it('stopping the bridge ends its calls (bridge_shutdown) and kills their transcoders', async () => {
     await registeredPhone('phone-h', 'intercom-8001', 'talk-8001');
-    const { page } = await consolePage('intercom:intercom-8001');
+    const { page } = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8001');
     const call = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8001' })).json()) as { callId: string };
     await waitFor('answered', () => callEvents(call.callId).find((e) => e.state === 'answered'), 30_000);
     const [transcoder] = await waitFor('transcoder running', () => (gstChildren().length === 1 ? gstChildren() : undefined), 20_000);
