@@ -98,6 +98,8 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
       deviceId: REC,
       password: 'shared-pw',
       tcpGarbageFirst: true,
+      // As Hikvision recorders do: MediaStatus comes from another ID; the bridge matches it by Call-ID.
+      mediaStatusFrom: '34020000001110000001',
       video: () => new PsVideoSource(video, 25),
     });
     browser = await launchChromium(WEBRTC_FLAGS);

@@ -34,6 +34,8 @@ export interface SimDeviceOptions {
   recordingS?: number;
   /** TCP-passive streams: first open a connection that sends garbage (the bridge must cut it off). */
   tcpGarbageFirst?: boolean;
+  /** The From user of in-dialog MediaStatus; Hikvision puts another ID there than the device's. */
+  mediaStatusFrom?: string;
 }
 
 export interface SimSession extends SimOffer {
@@ -345,7 +347,8 @@ export class SimGbDevice {
     const session = this.sessions.get(callId);
     if (!session) return Promise.resolve(481);
     const xml = gbXml('Notify', 'MediaStatus', this.sn++, this.options.deviceId, `<NotifyType>${notifyType}</NotifyType>\n`);
-    const dialog = [`From: <sip:${this.options.deviceId}@${this.options.domain}>;tag=${session.tag}`, `To: ${session.bridgeFrom}`];
+    const from = this.options.mediaStatusFrom ?? this.options.deviceId;
+    const dialog = [`From: <sip:${from}@${this.options.domain}>;tag=${session.tag}`, `To: ${session.bridgeFrom}`];
     return this.message(xml, dialog, callId);
   }
 
