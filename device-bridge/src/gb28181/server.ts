@@ -47,6 +47,8 @@ export interface CallSipHooks {
   /** True when the BYE belonged to one of its calls. */
   bye?: (request: SipMessage) => boolean;
   ack?: (request: SipMessage) => void;
+  /** True when the INFO (e.g. DTMF) belonged to one of its calls; otherwise media sessions answer it. */
+  info?: (request: SipMessage) => boolean;
 }
 
 export interface GbServer {
@@ -140,8 +142,10 @@ export async function createGbServer(settings: GbSettings, sink: EventSink, logg
   // In-dialog MESSAGEs (MediaStatus) are matched by Call-ID: some devices put another ID in From.
   handlers.MESSAGE = (request, remote) =>
     invites.has(String(request.headers['call-id'])) ? invites.handleDialogMessage(request) : messages.handle(request, remote);
-  handlers.INFO = (request) => invites.handleInfo(request);
   const callHooks: CallSipHooks = {};
+  handlers.INFO = (request) => {
+    if (!callHooks.info?.(request)) invites.handleInfo(request);
+  };
   handlers.INVITE = (request, remote) => (callHooks.invite ? callHooks.invite(request, remote) : sip.reply(request, 603, 'Decline'));
   handlers.CANCEL = (request) =>
     callHooks.cancel ? callHooks.cancel(request) : sip.reply(request, 481, 'Call/Transaction Does Not Exist');
