@@ -233,6 +233,9 @@ describe('console intercom calls (real hub, SFU, bridge, baresip intercom, simul
     const banner = page.locator('[data-inbound-call]');
     await banner.waitFor({ timeout: 20_000 });
     expect(await banner.innerText()).toContain(INTERCOM);
+    const shot = join(t.dataDir, 'console-inbound-call.png');
+    await page.screenshot({ path: shot });
+    console.log(`console inbound call screenshot: ${shot}`);
     await banner.locator('[data-call-accept]').click();
     await banner.waitFor({ state: 'detached' });
     const detail = page.locator('[data-panel="incident"]');

@@ -180,6 +180,9 @@ describe('console live video of an SOS camera (real hub, SFU, bridge, simulated 
     await detail.locator('[data-video-tile][data-state="playing"]').waitFor();
     expect(await tile.locator('[data-video-state]').innerText()).toBe('播放中');
     await detail.locator('[data-timeline] li[data-kind="video_opened"]').waitFor();
+    const shot = join(t.dataDir, 'console-live-video.png');
+    await page.screenshot({ path: shot });
+    console.log(`console live video screenshot: ${shot}`);
     expect(fleet!.sessions.size).toBe(1);
 
     // Hold ◀ (left), then release: a move PTZCmd (instruction 0x02), then a stop (0x00).
