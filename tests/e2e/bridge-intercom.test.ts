@@ -416,7 +416,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
         headers: { authorization: serviceAuthorization(loadJoinTokenKey(t.dataDir), 'device-bridge') },
       });
       expect(((await sources.json()) as { sources: unknown[] }).sources).toEqual([]);
-      expect((await health(t.bridgeUrl))?.details.calls).toEqual({ active: 0, transcoders: 0 });
+      expect((await health(t.bridgeUrl))?.details.calls).toMatchObject({ active: 0, transcoders: 0 });
       expect(hub.refused).toBe(0);
 
       // Its own INVITE to the console: challenged (401, MD5, our realm), then refused with wrong credentials.
@@ -463,16 +463,27 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     }
   });
 
-  it('stopping the bridge ends its calls (bridge_shutdown) and kills their transcoders', async () => {
+  it('the console leg follows a reloaded console; stopping the bridge ends its calls (bridge_shutdown) and kills their transcoders', async () => {
     await registeredPhone('phone-h', 'intercom-8001', 'talk-8001');
     const { page } = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8001');
     const call = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8001' })).json()) as { callId: string };
     await waitFor('answered', () => callEvents(call.callId).find((e) => e.state === 'answered'), 30_000);
-    const [transcoder] = await waitFor('transcoder running', () => (gstChildren().length === 1 ? gstChildren() : undefined), 20_000);
+    const [first] = await waitFor('transcoder running', () => (gstChildren().length === 1 ? gstChildren() : undefined), 20_000);
+    // The console reloads: its microphone closes, a new one appears; the console leg follows it.
+    await page.close();
+    await waitFor('old transcoder gone', () => (gstChildren().length === 0 ? true : undefined), 20_000);
+    const again = await consolePage(browser, t.sfuUrl, t.dataDir, 'intercom:intercom-8001');
+    const [transcoder] = await waitFor('new transcoder', () => (gstChildren().length === 1 ? gstChildren() : undefined), 20_000);
+    expect(transcoder).not.toBe(first);
+    const sent = async (): Promise<number> =>
+      (((await health(t.bridgeUrl))?.details.calls ?? {}) as { packetsToIntercom?: number }).packetsToIntercom ?? 0;
+    const before = await sent();
+    await waitFor('console voice flows again', async () => ((await sent()) > before + 50 ? true : undefined), 20_000);
+    expect(callEvents(call.callId).some((e) => e.state === 'ended')).toBe(false);
     bridge.child.kill('SIGTERM');
     expect((await bridge.exited).code).toBe(0);
     expect(callEvents(call.callId).find((e) => e.state === 'ended')).toMatchObject({ reason: 'bridge_shutdown', by: 'bridge' });
     expect(() => process.kill(transcoder!, 0)).toThrow();
-    await page.close();
+    await again.page.close();
   });
 });

@@ -33,12 +33,15 @@ export interface CallMediaTarget {
 }
 
 const CONSOLE_RETRY_MS = 2000;
+/** How often the console leg checks that the console's microphone still exists. */
+const CONSOLE_CHECK_MS = 3000;
 
 export class CallMedia {
   private sourceId?: string;
   private listener?: IngestListener;
   private transcoder?: Transcoder;
   private retryTimer?: NodeJS.Timeout;
+  private checkTimer?: NodeJS.Timeout;
   private closed = false;
   private closing?: Promise<void>;
   producerId?: string;
@@ -89,6 +92,7 @@ export class CallMedia {
     this.relay.setSfu({ host: track.ip, port: track.port, ssrc: track.ssrc, payloadType: track.payloadType });
     this.producerId = track.producerId;
     void this.attachConsole(remote, target, true);
+    this.checkTimer = setInterval(() => void this.checkConsole(remote, target), CONSOLE_CHECK_MS);
     return track.producerId;
   }
 
@@ -121,6 +125,26 @@ export class CallMedia {
     }
   }
 
+  /**
+   * The console's microphone closed (reload, re-publish): the SFU dropped the listen leg, so
+   * drop the transcoder too and take the room's newest microphone once there is one.
+   */
+  private async checkConsole(remote: RemoteAudio, target: CallMediaTarget): Promise<void> {
+    const listener = this.listener;
+    if (this.closed || !listener) return;
+    const producers = await this.deps.listeners.producersIn(target.room);
+    if (!producers || producers.includes(listener.producerId) || this.listener !== listener || this.closed) return;
+    this.deps.logger.info({ producerId: listener.producerId, room: target.room }, 'console microphone gone; waiting for a new one');
+    this.listener = undefined;
+    this.relay.setTranscoder(undefined);
+    const transcoder = this.transcoder;
+    this.transcoder = undefined;
+    await transcoder?.close();
+    await this.deps.listeners.unlisten(listener.listenerId);
+    const { consoleProducerId: _gone, ...anyMicrophone } = target;
+    void this.attachConsole(remote, anyMicrophone, true);
+  }
+
   /** Releases everything (idempotent: every caller waits for the same teardown). */
   close(): Promise<void> {
     this.closing ??= this.teardown();
@@ -130,6 +154,7 @@ export class CallMedia {
   private async teardown(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.checkTimer);
     this.relay.setTranscoder(undefined);
     await this.transcoder?.close();
     if (this.listener) await this.deps.listeners.unlisten(this.listener.listenerId);

@@ -9,7 +9,7 @@ export interface IntercomCalls {
   answer(callId: string, body: { consoleProducerId?: string; room?: string }): Promise<CallInfo>;
   hangUp(callId: string): CallInfo;
   list(): CallInfo[];
-  stats(): { active: number; transcoders: number };
+  stats(): { active: number; transcoders: number; packetsFromIntercom: number; packetsToIntercom: number };
   close(): Promise<void>;
 }
 
@@ -26,8 +26,15 @@ export function createIntercomCalls(deps: CallManagerDeps, hooks: CallSipHooks):
     hangUp: (callId) => manager.hangUp(callId),
     list: () => manager.list(),
     stats: () => {
-      const calls = [...manager.calls.values()];
-      return { active: calls.length, transcoders: calls.filter((c) => c.media.stats.transcoderPid !== undefined).length };
+      const media = [...manager.calls.values()].map((c) => c.media.stats);
+      const sum = (pick: (m: (typeof media)[number]) => number): number => media.reduce((total, m) => total + pick(m), 0);
+      return {
+        active: media.length,
+        transcoders: media.filter((m) => m.transcoderPid !== undefined).length,
+        /** RTP packets of active calls: intercom → SFU and console (transcoded) → intercom. */
+        packetsFromIntercom: sum((m) => m.fromIntercom),
+        packetsToIntercom: sum((m) => m.toIntercom),
+      };
     },
     close: async () => {
       hooks.invite = hooks.cancel = hooks.ack = hooks.bye = undefined;

@@ -4,6 +4,7 @@ import {
   INGEST_PREFIX,
   ProtocolError,
   ingestListenerSchema,
+  roomProducerListSchema,
   type CreateIngestListener,
   type IngestListener,
 } from '@cc/protocol';
@@ -41,5 +42,20 @@ export class SfuListenerClient {
       headers: { authorization: this.authorization() },
       signal: AbortSignal.timeout(5000),
     }).catch(() => undefined);
+  }
+
+  /** Producer ids in a room; undefined when the SFU cannot say (unreachable, error). */
+  async producersIn(room: string): Promise<string[] | undefined> {
+    try {
+      const response = await fetch(`${this.sfuUrl}${INGEST_PREFIX}/rooms/${encodeURIComponent(room)}/producers`, {
+        headers: { authorization: this.authorization() },
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.status === 404) return [];
+      if (!response.ok) return undefined;
+      return roomProducerListSchema.parse(await response.json()).producers.map((p) => p.producerId);
+    } catch {
+      return undefined;
+    }
   }
 }
