@@ -84,6 +84,19 @@ describe('intercom store', () => {
     expect(intercom.current).toBeNull();
   });
 
+  it('applies call state that arrived before the hub answered startCall', async () => {
+    let events: ((data: object) => void) | undefined;
+    const { intercom, callEvent } = setup((r) => {
+      if (r.path === '/api/v1/calls' && r.method === 'POST') {
+        events?.({ callId: 'c1', deviceId: DEVICE, direction: 'outbound', state: 'answered', producerId: 'voice' });
+      }
+      return hubRoute(r);
+    });
+    events = callEvent;
+    expect(await intercom.start(DEVICE)).toBe(true);
+    expect(intercom.current).toMatchObject({ callId: 'c1', state: 'answered' });
+  });
+
   it('rings inbound calls until accepted or declined, and drops them when the device gives up', async () => {
     const { intercom, requests, sessions, callEvent } = setup(hubRoute);
     callEvent({ callId: 'in1', deviceId: DEVICE, direction: 'inbound', state: 'ringing' });

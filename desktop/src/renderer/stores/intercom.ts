@@ -33,6 +33,8 @@ export const useIntercomStore = defineStore('intercom', () => {
   const error = ref<MediaError | null>(null);
   const remoteAudio = shallowRef<MediaStreamTrack | null>(null);
   let media: MediaSession | undefined;
+  /** Latest state of outbound calls not yet ours: the bridge's event can beat the hub's answer to startCall. */
+  const early = new Map<string, HubEventData<'call.state'>>();
 
   const inCall = computed(() => current.value !== null && current.value.state !== 'ended');
 
@@ -79,6 +81,9 @@ export const useIntercomStore = defineStore('intercom', () => {
       const { producerId, called } = await joinWithMicrophone(deviceId);
       const call = await session.api.startCall({ deviceId, consoleProducerId: producerId, ...(incidentId ? { incidentId } : {}) });
       current.value = { callId: call.callId, deviceId: call.deviceId || called, direction: 'outbound', state: call.state };
+      const raced = early.get(call.callId);
+      early.clear();
+      if (raced) onCallState(raced);
     });
   }
 
@@ -124,7 +129,10 @@ export const useIntercomStore = defineStore('intercom', () => {
       if (data.state === 'ended') dropMedia();
       return;
     }
-    if (data.direction !== 'inbound') return;
+    if (data.direction !== 'inbound') {
+      if (busy.value) early.set(data.callId, data);
+      return;
+    }
     const others = incoming.value.filter((c) => c.callId !== data.callId);
     incoming.value =
       data.state === 'ringing'
