@@ -85,14 +85,14 @@ describe('intercom store', () => {
   });
 
   it('applies call state that arrived before the hub answered startCall', async () => {
-    let events: ((data: object) => void) | undefined;
+    const bus: { emit?: (data: object) => void } = {};
     const { intercom, callEvent } = setup((r) => {
       if (r.path === '/api/v1/calls' && r.method === 'POST') {
-        events?.({ callId: 'c1', deviceId: DEVICE, direction: 'outbound', state: 'answered', producerId: 'voice' });
+        bus.emit?.({ callId: 'c1', deviceId: DEVICE, direction: 'outbound', state: 'answered', producerId: 'voice' });
       }
       return hubRoute(r);
     });
-    events = callEvent;
+    bus.emit = callEvent;
     expect(await intercom.start(DEVICE)).toBe(true);
     expect(intercom.current).toMatchObject({ callId: 'c1', state: 'answered' });
   });
