@@ -1,4 +1,15 @@
-/** Text pieces of the simulated GB/T 28181 device: MANSCDP bodies, catalog items, and what it reads from an INVITE's SDP. */
+/** Text pieces of the simulated GB/T 28181 device: MANSCDP bodies, catalog items, its digest answer, and what it reads from an INVITE's SDP. */
+import { createHash } from 'node:crypto';
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/** The REGISTER `Authorization` (MD5, no qop) answering a challenge. */
+export function digestAuthorization(challenge: string, deviceId: string, password: string, uri: string): string {
+  const realm = /realm="([^"]*)"/.exec(challenge)?.[1] ?? '';
+  const nonce = /nonce="([^"]*)"/.exec(challenge)?.[1] ?? '';
+  const response = md5(`${md5(`${deviceId}:${realm}:${password}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`);
+  return `Authorization: Digest username="${deviceId}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`;
+}
 
 export const gbXml = (root: string, cmd: string, sn: number, id: string, extra: string): string =>
   `<?xml version="1.0" encoding="GB2312"?>\n<${root}>\n<CmdType>${cmd}</CmdType>\n<SN>${sn}</SN>\n<DeviceID>${id}</DeviceID>\n${extra}</${root}>\n`;

@@ -6,7 +6,7 @@
  * at the end of a recording, and Catalog/MobilePosition subscriptions with NOTIFYs.
  * (GbFleet is the many-device load generator; this is the one device that does everything.)
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import iconv from 'iconv-lite';
@@ -14,9 +14,7 @@ import { MansrtspError, parseMansrtsp, type MansrtspRequest } from '../gb28181/m
 import { frame4571 } from '../media/rtp.js';
 import type { PsVideoSource } from './ps-video-source.js';
 import { answer, header, parseSipText, type SipText } from './sip-text.js';
-import { catalogItem, gbXml, readOffer, type CatalogChange, type SimOffer } from './gb-device-text.js';
-
-const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+import { catalogItem, digestAuthorization, gbXml, readOffer, type CatalogChange, type SimOffer } from './gb-device-text.js';
 
 export interface SimDeviceOptions {
   bridgeHost: string;
@@ -142,11 +140,7 @@ export class SimGbDevice {
     const first = await this.exchange('REGISTER', this.serverUri, [from, to, ...base], '', callId);
     if (first.status !== 401) return first.status ?? 0;
     const challenge = header(first, 'www-authenticate') ?? '';
-    const realm = /realm="([^"]*)"/.exec(challenge)?.[1] ?? '';
-    const nonce = /nonce="([^"]*)"/.exec(challenge)?.[1] ?? '';
-    const ha1 = md5(`${this.options.deviceId}:${realm}:${this.options.password}`);
-    const response = md5(`${ha1}:${nonce}:${md5(`REGISTER:${this.serverUri}`)}`);
-    const auth = `Authorization: Digest username="${this.options.deviceId}", realm="${realm}", nonce="${nonce}", uri="${this.serverUri}", response="${response}", algorithm=MD5`;
+    const auth = digestAuthorization(challenge, this.options.deviceId, this.options.password, this.serverUri);
     return this.request('REGISTER', this.serverUri, [from, to, ...base, auth], '', callId);
   }
 
