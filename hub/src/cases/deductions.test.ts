@@ -103,6 +103,8 @@ describe('deduction periods (扣除期间) over the case API', () => {
     await hub.relogin();
     deadlineEngineOf(hub.ctx.db).tick();
     expect(nodeEvents()).toEqual([]);
+    // Shown as if the stay ended today: 10 days (1–10 June) added to the end of 4 June.
+    expect(node(await detail(caseNo), 'enforcement_notice')).toMatchObject({ paused: true, dueAt: '2026-06-14T16:00:00.000Z' });
 
     // Resumed 8 June: 7 days deducted → due end of 11 June, 临期 (D-3) already → the engine raises it.
     const ended = await hub.request<DeductionResult>('PATCH', `${url(caseNo)}/deductions/${body.deduction.id}`, hub.tokens.courtA, {

@@ -164,8 +164,9 @@ export function withDeductionTiming(db: Db, row: CaseRow, nodes: FlowNode[], now
     const { base, stored } = retimer.baseOf({ id: n.id, due_at: dueAt });
     const type = catalog.get(n.type);
     if (!stored || !type || n.doneAt !== null) return n;
-    const { paused } = deductedDue(base, Date.parse(n.startedAt), mergedPeriods(periods, type.rule), now);
-    return { ...n, baseDueAt: iso(base), paused };
+    const { due, paused } = deductedDue(base, Date.parse(n.startedAt), mergedPeriods(periods, type.rule), now);
+    // While paused, the due time shown moves on with every day the period stays open.
+    return { ...n, dueAt: paused ? iso(due) : n.dueAt, baseDueAt: iso(base), paused };
   });
 }
 
