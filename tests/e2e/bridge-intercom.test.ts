@@ -290,7 +290,7 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     expect(await (await bridgeApi('/calls')).json()).toEqual({ calls: [] });
   });
 
-  it('the console gives up while it rings (CANCEL); a busy intercom (486) ends the call as busy; an intercom that stops sending RTP ends it as media_timeout', async () => {
+  it('the console gives up while it rings (CANCEL); nobody answers (no_answer); a busy intercom (486) ends the call as busy; an intercom that stops sending RTP ends it as media_timeout', async () => {
     const manual = await registeredPhone('phone-e', 'intercom-8004', 'talk-8004', false);
     // The console gives up while it rings: CANCEL, ended as hangup by the console.
     const given = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).json()) as { callId: string };
@@ -299,6 +299,10 @@ describe('intercom calls (real baresip, real SFU + Chromium console, GStreamer t
     const gaveUp = await waitFor('ended', () => callEvents(given.callId).find((e) => e.state === 'ended'));
     expect(gaveUp).toMatchObject({ reason: 'hangup', by: 'console' });
     expect(callEvents(given.callId).map((e) => e.state)).toEqual(['ringing', 'ended']);
+    // Nobody picks up within the ring timeout (8 s here): CANCEL, no_answer.
+    const unanswered = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).json()) as { callId: string };
+    const timedOut = await waitFor('no answer', () => callEvents(unanswered.callId).find((e) => e.state === 'ended'), 30_000);
+    expect(timedOut).toMatchObject({ reason: 'no_answer', by: 'bridge' });
     await new Promise((r) => setTimeout(r, 500));
     const started = (await (await bridgeApi('/calls', 'POST', { deviceId: 'intercom-8004' })).json()) as { callId: string };
     // A second call to an intercom already in a call is refused by the bridge itself.
