@@ -31,6 +31,7 @@ const DEFAULTS: Partial<Record<BridgeCommandName, Answer>> = {
   ptz: () => ({}),
   startCall: (c) => ({ callId: 'call-1', state: 'ringing', deviceId: c.body.deviceId, direction: 'outbound', room: c.body.room }),
   answerCall: (c) => ({ callId: c.params.callId, state: 'answered', deviceId: '1001', direction: 'inbound' }),
+  listCalls: () => ({ calls: [{ callId: 'in-1', state: 'ringing', deviceId: '1001', direction: 'inbound', room: 'intercom:1001' }] }),
   hangUp: (c) => ({ callId: c.params.callId, state: 'ended', deviceId: '1001' }),
 };
 

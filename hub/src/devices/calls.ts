@@ -43,6 +43,12 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
   const audit = (request: Parameters<typeof actorOf>[0], action: string, deviceId: string | undefined, after: object): void =>
     ctx.mutate(actorOf(request), action, () => ({ value: undefined, target: deviceId ? `device:${deviceId}` : 'call', after }));
 
+  /** Calls the bridge has now (a console that reloads finds the inbound calls still ringing). */
+  app.get(CALLS_PATH, { preHandler: callers }, async () => {
+    const { calls } = await bridge.call('listCalls', {}, {});
+    return { calls: calls.map((c) => ({ ...callOf(c, c.deviceId ?? ''), ...(c.direction ? { direction: c.direction } : {}) })) };
+  });
+
   app.post(`${CALLS_PATH}/media`, { preHandler: callers }, async (request) => {
     const asked = parse(callMediaRequestSchema, request.body).deviceId;
     const deviceId = intercomFor(ctx.db, asked);

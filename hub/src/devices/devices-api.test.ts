@@ -266,6 +266,10 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
     const timeline = (await w.hub.call('GET', `/api/v1/incidents/${incidentId}`, undefined, w.officer)).body.timeline;
     expect(timeline.at(-1)).toMatchObject({ kind: 'call_made', data: { target: '大厅对讲' } });
 
+    const listed = await w.hub.call('GET', '/api/v1/calls', undefined, w.officer);
+    expect(listed.body.calls).toEqual([
+      { callId: 'in-1', deviceId: INTERCOM, state: 'ringing', direction: 'inbound', room: 'intercom:1001' },
+    ]);
     const answered = await w.hub.call('POST', '/api/v1/calls/call-9/answer', { consoleProducerId: 'mic-2' }, w.officer);
     expect(answered.body).toMatchObject({ callId: 'call-9', state: 'answered' });
     expect(w.bridge.of('answerCall')[0]).toMatchObject({ params: { callId: 'call-9' }, body: { consoleProducerId: 'mic-2' } });

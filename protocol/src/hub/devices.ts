@@ -106,6 +106,8 @@ export const callSchema = z.object({
   callId: z.string(),
   deviceId: z.string(),
   state: z.enum(['ringing', 'answered', 'ended']),
+  /** Given in the list of calls (`GET /api/v1/calls`). */
+  direction: z.enum(['outbound', 'inbound']).optional(),
   /** SFU room of the call and the producer of the intercom's voice (once answered). */
   room: z.string().optional(),
   producerId: z.string().optional(),

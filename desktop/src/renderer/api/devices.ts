@@ -16,6 +16,7 @@ export function deviceEndpoints(client: ApiClient) {
       client.request<Call>('POST', 'api/v1/calls', request),
     answerCall: (callId: string, consoleProducerId?: string) =>
       client.request<Call>('POST', `api/v1/calls/${enc(callId)}/answer`, consoleProducerId ? { consoleProducerId } : {}),
+    calls: async () => (await client.request<{ calls: Call[] }>('GET', 'api/v1/calls')).calls,
     hangUp: (callId: string) => client.request<Call>('DELETE', `api/v1/calls/${enc(callId)}`),
   };
 }

@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMediaSession } from '../testing/fake-media';
 import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
 import { useIntercomStore } from './intercom';
@@ -63,7 +63,7 @@ describe('intercom store', () => {
     expect(await intercom.start(DEVICE, 'i1')).toBe(true);
     expect(sessions[0]!.options).toMatchObject({ url: 'ws://sfu.test/ws', token: 'call-tok' });
     expect(sessions[0]!.published).toEqual([{ track: microphone, source: 'microphone' }]);
-    expect(requests.find((r) => r.path === '/api/v1/calls')?.body).toEqual({
+    expect(requests.find((r) => r.path === '/api/v1/calls' && r.method === 'POST')?.body).toEqual({
       deviceId: DEVICE,
       consoleProducerId: 'producer-microphone',
       incidentId: 'i1',
@@ -82,6 +82,24 @@ describe('intercom store', () => {
     expect(sessions[0]!.closed).toBe(true);
     intercom.dismiss();
     expect(intercom.current).toBeNull();
+  });
+
+  it('finds the inbound calls already ringing when it starts (a reloaded console)', async () => {
+    const { intercom } = setup((r) =>
+      r.path === '/api/v1/calls' && r.method === 'GET'
+        ? {
+            status: 200,
+            body: {
+              calls: [
+                { callId: 'old-in', deviceId: DEVICE, state: 'ringing', direction: 'inbound' },
+                { callId: 'busy', deviceId: DEVICE, state: 'answered', direction: 'inbound' },
+                { callId: 'out', deviceId: DEVICE, state: 'ringing', direction: 'outbound' },
+              ],
+            },
+          }
+        : hubRoute(r),
+    );
+    await vi.waitFor(() => expect(intercom.incoming.map((c) => c.callId)).toEqual(['old-in']));
   });
 
   it('applies call state that arrived before the hub answered startCall', async () => {

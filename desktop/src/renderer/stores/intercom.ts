@@ -140,11 +140,29 @@ export const useIntercomStore = defineStore('intercom', () => {
         : others;
   }
 
-  /** Listens for call state; the returned stop also forgets every call (sign-out). */
+  /** Inbound calls already ringing at the bridge (after a reload or a resync). */
+  async function load(): Promise<void> {
+    try {
+      const calls = await session.api.calls();
+      const ringing = calls.filter((c) => c.direction === 'inbound' && c.state === 'ringing');
+      const known = new Set(incoming.value.map((c) => c.callId));
+      const added = ringing
+        .filter((c) => !known.has(c.callId) && c.callId !== current.value?.callId)
+        .map((c): CallView => ({ callId: c.callId, deviceId: c.deviceId, direction: 'inbound', state: 'ringing' }));
+      incoming.value = [...incoming.value.filter((c) => ringing.some((r) => r.callId === c.callId)), ...added];
+    } catch {
+      // The bridge is down: no call can ring anyway; events bring the next ones.
+    }
+  }
+
+  /** Listens for call state (and loads what rings now); the returned stop also forgets every call (sign-out). */
   function follow(): () => void {
     const off = link.on('call.state', onCallState);
+    const offResync = link.onResync(() => void load());
+    void load();
     return () => {
       off();
+      offResync();
       dropMedia();
       current.value = null;
       incoming.value = [];
@@ -152,5 +170,5 @@ export const useIntercomStore = defineStore('intercom', () => {
     };
   }
 
-  return { current, incoming, busy, error, remoteAudio, inCall, start, accept, decline, hangUp, dismiss, follow };
+  return { current, incoming, busy, error, remoteAudio, inCall, start, accept, decline, hangUp, dismiss, load, follow };
 });
