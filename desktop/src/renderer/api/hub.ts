@@ -19,6 +19,7 @@ import type {
 } from '@cc/protocol';
 import type { z } from 'zod';
 import type { ApiClient } from './client';
+import { caseEndpoints } from './cases';
 import { deviceEndpoints } from './devices';
 
 export interface LoginAnswer {
@@ -71,6 +72,7 @@ export function hubApi(client: ApiClient) {
       client.request<WallDoc<{ name: string }>>('GET', `api/v1/walls/${encodeURIComponent(wallId)}/${kind}s/${encodeURIComponent(id)}`),
     raiseAlarm: (alarm: ManualAlarm) => client.request<Alarm>('POST', 'api/v1/alarms', alarm),
     ...deviceEndpoints(client),
+    ...caseEndpoints(client),
   };
 }
 
