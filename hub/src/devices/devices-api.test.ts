@@ -176,7 +176,13 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
     const incidentId = await openIncident(w);
     const open = await w.hub.call('POST', '/api/v1/live-views', { deviceId: CAM, incidentId }, w.officer);
     expect(open.status).toBe(201);
-    expect(open.body).toMatchObject({ deviceId: CAM, channelId: CAM, room: `live:${CAM}:${CAM}`, videoProducerId: 'producer-video-1' });
+    expect(open.body).toMatchObject({
+      deviceId: CAM,
+      deviceName: '朝阳执法记录仪1',
+      channelId: CAM,
+      room: `live:${CAM}:${CAM}`,
+      videoProducerId: 'producer-video-1',
+    });
     expect(open.body.sfuUrl).toBe('ws://127.0.0.1:8701/ws');
     const claims = verifyJoinToken(loadJoinTokenKey(w.hub.dataDir), open.body.token);
     expect(claims).toMatchObject({ room: open.body.room, role: 'viewer', sub: open.body.viewId });

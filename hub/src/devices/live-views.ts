@@ -27,6 +27,7 @@ import { actOnIncident } from '../alarms/service.js';
 import { getIncident } from '../alarms/repository.js';
 import type { BridgeClient } from '../bridge-link/index.js';
 import { deviceCourt } from './device-court.js';
+import { getProvisioned } from './provisioned.js';
 
 const TOKEN_TTL_S = 10 * 60;
 /** A view not renewed for this long is closed (the console renews every few minutes). */
@@ -135,9 +136,11 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
       actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'video_opened', deviceId: input.deviceId, note: '' });
     else ctx.mutate(actorOf(request), 'live_view.open', () => ({ value: undefined, target: `device:${input.deviceId}`, after: audit }));
     const ptzType = ptzTypeOf(ctx, input.deviceId, channelId);
+    const name = getProvisioned(ctx.db, input.deviceId)?.device.name;
     const view: LiveView = {
       viewId,
       deviceId: input.deviceId,
+      ...(name ? { deviceName: name } : {}),
       channelId,
       streamId: stream.streamId,
       state: stream.state,

@@ -58,6 +58,8 @@ export type LiveViewRequest = z.infer<typeof liveViewRequestSchema>;
 export const liveViewSchema = z.object({
   viewId: z.string(),
   deviceId: z.string(),
+  /** The provisioned name, when the device was set up through the hub. */
+  deviceName: z.string().optional(),
   channelId: z.string(),
   streamId: z.string(),
   state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
