@@ -14,8 +14,17 @@ export interface WireContext {
 
 export type CheckRequest =
   | { kind: 'begin'; job: number; context: WireContext; duplicates: [string, number][] }
-  | { kind: 'check'; job: number; seq: number; records: readonly unknown[]; rows: readonly number[] }
+  /** An import body as JSON text: the worker parses it, keeps its records and finds the slices. */
+  | { kind: 'parse'; job: number; seq: number; text: string; maxRecords?: number }
+  /** Records `from` … `to - 1`: sent along, or (without `records`) those the job parsed. */
+  | { kind: 'check'; job: number; seq: number; from: number; to: number; records?: readonly unknown[]; rows?: readonly number[] }
   | { kind: 'end'; job: number };
 
+/** What a parsed body holds; or why it is not an import body. */
+export type ParseOutcome =
+  { ok: true; received: number; ends: number[] } | { ok: false; json: string } | { ok: false; issues: { path: string; problem: string }[] };
+
 export type CheckReply =
-  { job: number; seq: number; packed: PackedCases; rejected: ImportRejection[] } | { job: number; seq: number; error: string };
+  | { job: number; seq: number; packed: PackedCases; rejected: ImportRejection[] }
+  | { job: number; seq: number; parsed: ParseOutcome }
+  | { job: number; seq: number; error: string };

@@ -7,11 +7,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ImportRejection, NodeType } from '@cc/protocol';
+import type { NodeType } from '@cc/protocol';
 import type { HubContext } from '../app/module.js';
-import type { ValidCase } from './case-writer.js';
-import type { CheckContext } from './check.js';
-import type { CheckReply, CheckRequest, WireContext } from './check-messages.js';
+import type { CheckContext, Checked } from './check.js';
+import type { CheckReply, CheckRequest, ParseOutcome, WireContext } from './check-messages.js';
 import { unpackCases } from './packed.js';
 
 /** The compiled worker next to this file, or (running from sources under Vitest) in dist/. */
@@ -21,8 +20,7 @@ function workerUrl(): URL {
 }
 
 interface Pending {
-  types: readonly NodeType[];
-  resolve: (checked: { accepted: ValidCase[]; rejected: ImportRejection[] }) => void;
+  settle: (reply: CheckReply) => void;
   reject: (error: Error) => void;
 }
 
@@ -74,14 +72,34 @@ export class CheckWorker {
     return { job, types };
   }
 
-  check(job: number, types: readonly NodeType[], records: readonly unknown[], rows: readonly number[]) {
+  /** Checks records `from` … `to - 1`: those given, or (without `records`) those the job parsed. */
+  check(job: number, types: readonly NodeType[], from: number, to: number, records?: readonly unknown[], rows?: readonly number[]) {
+    return this.request<Checked>(
+      { kind: 'check', job, seq: 0, from, to, ...(records ? { records } : {}), ...(rows ? { rows } : {}) },
+      (reply) => {
+        if (!('packed' in reply)) throw new Error('import check worker: unexpected reply');
+        this.checkedSlices++;
+        return { accepted: unpackCases(reply.packed, types), rejected: reply.rejected };
+      },
+    );
+  }
+
+  /** Has the worker parse an import body (JSON text) for the job. */
+  parse(job: number, text: string, maxRecords?: number): Promise<ParseOutcome> {
+    return this.request<ParseOutcome>({ kind: 'parse', job, seq: 0, text, ...(maxRecords ? { maxRecords } : {}) }, (reply) => {
+      if (!('parsed' in reply)) throw new Error('import check worker: unexpected reply');
+      return reply.parsed;
+    });
+  }
+
+  private request<T>(message: Extract<CheckRequest, { seq: number }>, onReply: (reply: CheckReply) => T): Promise<T> {
     const seq = this.nextSeq++;
-    return new Promise<{ accepted: ValidCase[]; rejected: ImportRejection[] }>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       if (this.dead) return reject(this.dead);
-      const key = `${job}:${seq}`;
-      this.pending.set(key, { types, resolve, reject });
+      const key = `${message.job}:${seq}`;
+      this.pending.set(key, { settle: (reply) => resolve(onReply(reply)), reject });
       try {
-        this.post({ kind: 'check', job, seq, records, rows });
+        this.post({ ...message, seq });
       } catch (cause) {
         // Records that cannot be cloned (not from JSON): the caller checks them itself.
         this.pending.delete(key);
@@ -111,9 +129,8 @@ export class CheckWorker {
     if (!pending) return;
     this.pending.delete(key);
     if ('error' in reply) return pending.reject(new Error(`import check worker: ${reply.error}`));
-    this.checkedSlices++;
     try {
-      pending.resolve({ accepted: unpackCases(reply.packed, pending.types), rejected: reply.rejected });
+      pending.settle(reply);
     } catch (cause) {
       pending.reject(cause instanceof Error ? cause : new Error(String(cause)));
     }

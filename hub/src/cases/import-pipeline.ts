@@ -1,0 +1,67 @@
+/**
+ * The write side of sliced imports: slices are checked ahead (by the import check worker, or
+ * on this thread) while this thread writes the current one, each slice one transaction with
+ * its audit entry and events, the event loop free between slices. Shared by imports of
+ * parsed records (import-sliced.ts) and of JSON text (import-json.ts).
+ */
+import type { ImportRejection, ImportReport } from '@cc/protocol';
+import type { Actor } from '../audit/audit-log.js';
+import type { HubContext } from '../app/module.js';
+import { enterBulkWrites } from '../store/bulk.js';
+import type { ValidCase } from './case-writer.js';
+import type { Checked } from './check.js';
+import { writeChecked } from './import.js';
+
+/** Slices checked ahead of the one being written. */
+const AHEAD = 2;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Checks records `from` … `to - 1`. */
+export type SliceCheck = (from: number, to: number) => Promise<Checked>;
+
+/** Checks (ahead) and writes the slices ending at `ends`; the report of the whole import. */
+export async function writeSlices(
+  ctx: HubContext,
+  actor: Actor,
+  received: number,
+  ends: readonly number[],
+  check: SliceCheck,
+): Promise<ImportReport> {
+  const report: ImportReport = { received, accepted: 0, created: 0, updated: 0, nodes: 0, rejected: [] };
+  const rejected: ImportRejection[] = report.rejected;
+  const queued: Promise<Checked>[] = [];
+  let sliced = 0;
+  let written = false;
+  const fill = (): void => {
+    while (queued.length <= AHEAD && sliced < ends.length) {
+      const pending = check(ends[sliced - 1] ?? 0, ends[sliced]!);
+      sliced++;
+      pending.catch(() => undefined); // awaited in order below
+      queued.push(pending);
+    }
+  };
+  const leaveBulk = ends.length > 1 ? enterBulkWrites(ctx.db) : () => undefined;
+  try {
+    fill();
+    do {
+      const checked = queued.length > 0 ? await queued.shift()! : { accepted: [] as ValidCase[], rejected: [] };
+      fill();
+      rejected.push(...checked.rejected);
+      // A slice with nothing to write writes nothing; an import that writes nothing still gets its audit entry.
+      if (checked.accepted.length === 0 && (queued.length > 0 || written)) continue;
+      written = true;
+      const blocked: ImportRejection[] = [];
+      const part = writeChecked(ctx, actor, 0, checked.accepted, blocked);
+      report.accepted += part.accepted;
+      report.created += part.created;
+      report.updated += part.updated;
+      report.nodes += part.nodes;
+      rejected.push(...blocked);
+      if (queued.length > 0) await yieldToLoop();
+    } while (queued.length > 0);
+  } finally {
+    leaveBulk();
+  }
+  rejected.sort((a, b) => a.row - b.row);
+  return report;
+}
