@@ -12,6 +12,8 @@ export interface BridgeWatchOptions {
   intervalMs: number;
   /** Called (and awaited) once per start of the bridge; a failure is retried on the next poll. */
   onUp: () => Promise<void>;
+  /** Called on every later poll that finds the bridge healthy (e.g. to retry what it refused). */
+  onHealthy?: () => Promise<void>;
   fetchImpl?: typeof fetch;
 }
 
@@ -51,7 +53,11 @@ export function watchBridge(options: BridgeWatchOptions): BridgeWatch {
     if (restarted || !up) synced = false;
     seen = { pid: health.pid, uptimeS: health.uptimeS };
     up = true;
-    if (synced || closed) return;
+    if (closed) return;
+    if (synced) {
+      await options.onHealthy?.().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'device bridge check failed'));
+      return;
+    }
     try {
       await options.onUp();
       synced = true;

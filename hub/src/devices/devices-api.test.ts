@@ -154,6 +154,19 @@ describe('device provisioning through the hub (fake bridge, real SQLite)', () =>
     }[];
     expect(pushed.every((d) => d.pushedAt !== null)).toBe(true);
 
+    // A device the bridge refused once is pushed again while the bridge stays up (at most once a minute).
+    w.bridge.answers.provisionDevice = () => {
+      throw new ProtocolError(ErrorCode.ValidationFailed, { reason: 'refused for the test' });
+    };
+    const refused = await w.hub.call('PUT', `/api/v1/provisioned-devices/${CAM}`, { ...camera, name: '改名' }, w.tech);
+    expect(refused.body).toMatchObject({ pushed: false, bridgeError: { code: 'validation_failed' } });
+    delete w.bridge.answers.provisionDevice;
+    skippedMs += 61_000;
+    await vi.waitFor(
+      async () => expect((await w.hub.call('GET', `/api/v1/provisioned-devices/${CAM}`, undefined, w.tech)).body.pushedAt).not.toBeNull(),
+      { timeout: 15_000, interval: 300 },
+    );
+
     const before = w.bridge.of('provisionDevice').length;
     await w.bridge.restart();
     await vi.waitFor(() => expect(w.bridge.of('provisionDevice').length).toBeGreaterThanOrEqual(before + 2), {

@@ -36,6 +36,7 @@ export const devicesModule: HubModule = {
       onUp: async () => {
         await provisioning.pushAll();
       },
+      onHealthy: () => provisioning.pushPending(),
     });
     ctx.disposables.add('bridge watch', () => watch.close());
   },

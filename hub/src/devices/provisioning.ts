@@ -21,6 +21,8 @@ import { getCourt, getUnit } from '../orgs/repository.js';
 import { deleteProvisioned, getProvisioned, listProvisioned, markPushed, putProvisioned, type StoredDevice } from './provisioned.js';
 import type { SecretBox } from './secret-box.js';
 
+const RETRY_PENDING_MS = 60_000;
+
 export interface PushOutcome {
   pushed: boolean;
   bridgeError?: { code: string; message: string; messageEn: string };
@@ -58,6 +60,15 @@ export class DeviceProvisioning {
       this.ctx.logger.warn({ deviceId: device.id, err: (error as Error).message }, 'device not pushed to the bridge');
       return outcomeOf(error);
     }
+  }
+
+  private lastRetry = 0;
+
+  /** Devices the bridge has not accepted yet (it refused or failed one push), retried at most once a minute. */
+  async pushPending(): Promise<void> {
+    if (this.ctx.now() - this.lastRetry < RETRY_PENDING_MS) return;
+    this.lastRetry = this.ctx.now();
+    for (const stored of listProvisioned(this.ctx.db, null)) if (stored.device.pushedAt === null) await this.push(stored);
   }
 
   /** Every provisioned device, again (the bridge (re)started). Throws if the bridge stopped answering, to be retried. */
