@@ -1,0 +1,247 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Case, Deduction, FlowNode, SupervisionOrder } from '@cc/protocol';
+import { ApiError } from '../api/client';
+import { fakeFetch, socketFactory, type RecordedRequest } from '../testing/fakes';
+import { RELOAD_DEBOUNCE_MS, useCasesStore } from './cases';
+import { chinaDay, nodeRows, ordersOfCase, problemKeys, sortedDeductions } from './cases-model';
+import { linkDeps, useLinkStore } from './link';
+import { sessionDeps, useSessionStore } from './session';
+import { memoryTokenStorage } from './session-storage';
+
+const CASE_NO = '(2026)京0108执1号';
+
+const node = (id: number, overrides: Partial<FlowNode> = {}): FlowNode => ({
+  id,
+  caseNo: CASE_NO,
+  court: '110108',
+  type: 'network_inquiry',
+  category: 'supervised',
+  cycle: 0,
+  startedAt: '2026-11-01T00:00:00.000Z',
+  dueAt: '2026-11-04T16:00:00.000Z',
+  doneAt: null,
+  state: 'overdue',
+  ...overrides,
+});
+
+const period = (id: number, overrides: Partial<Deduction> = {}): Deduction => ({
+  id,
+  caseNo: CASE_NO,
+  reason: 'suspension',
+  startedOn: '2026-11-02',
+  endedOn: null,
+  days: 20,
+  note: '',
+  recordedBy: '王值班',
+  recordedAt: '2026-11-21T02:00:00.000Z',
+  endedBy: null,
+  ...overrides,
+});
+
+const detail = (nodes: FlowNode[], deductions: Deduction[]): Case => ({
+  caseNo: CASE_NO,
+  court: '110108',
+  kind: 'first',
+  filedAt: '2026-11-01T00:00:00.000Z',
+  amountOwed: 100_000,
+  amountRecovered: 0,
+  closedAt: null,
+  closureType: null,
+  handler: '张法官',
+  dishonestCount: 0,
+  consumptionBanCount: 0,
+  inquiryCount: 0,
+  nodes,
+  deductions,
+});
+
+const invalidEnd = {
+  status: 400,
+  body: {
+    error: {
+      code: 'validation_failed',
+      message: '数据校验未通过',
+      messageEn: 'Validation failed',
+      details: { endedOn: 'not after startedOn' },
+    },
+  },
+};
+
+/** A hub holding one case: a POST of a period with `endedOn` before `startedOn` is refused like the real hub does. */
+function hubWithOneCase(role: string) {
+  let current = detail([node(1)], []);
+  const route = (r: RecordedRequest) => {
+    const path = decodeURIComponent(r.path);
+    if (path === '/api/v1/auth/me') return { status: 200, body: { id: 'p1', username: 'u', name: '王值班', role, court: null } };
+    if (path === `/api/v1/cases/${CASE_NO}` && r.method === 'GET') return { status: 200, body: current };
+    if (path === `/api/v1/cases/${CASE_NO}/deductions` && r.method === 'POST') {
+      const body = r.body as { startedOn: string; endedOn?: string; reason: Deduction['reason'] };
+      if (body.endedOn !== undefined && body.endedOn <= body.startedOn) return invalidEnd;
+      const created = period(7, { reason: body.reason, startedOn: body.startedOn });
+      current = detail(
+        [node(1, { state: 'pending', paused: true, baseDueAt: '2026-11-04T16:00:00.000Z', dueAt: '2026-11-25T16:00:00.000Z' })],
+        [created],
+      );
+      return { status: 201, body: { deduction: created, moved: 1 } };
+    }
+    if (path === `/api/v1/cases/${CASE_NO}/deductions/7` && r.method === 'PATCH') {
+      const ended = period(7, { endedOn: (r.body as { endedOn: string }).endedOn, endedBy: '王值班' });
+      current = detail([node(1, { state: 'due_soon', baseDueAt: '2026-11-04T16:00:00.000Z', dueAt: '2026-11-23T16:00:00.000Z' })], [ended]);
+      return { status: 200, body: { deduction: ended, moved: 1 } };
+    }
+    return undefined;
+  };
+  const fake = fakeFetch(route);
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.socket = sockets.open;
+  setActivePinia(createPinia());
+  return { fake, sockets, change: (next: Case) => (current = next) };
+}
+
+async function signedIn(role: string) {
+  const hub = hubWithOneCase(role);
+  await useSessionStore().restore();
+  const cases = useCasesStore();
+  const unfollow = cases.follow();
+  useLinkStore().connect('tok');
+  hub.sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+  return { ...hub, cases, unfollow };
+}
+
+describe('cases store', () => {
+  beforeEach(() => {
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('opens a case, records a suspension (the overdue node turns paused) and ends it', async () => {
+    const { cases, fake } = await signedIn('duty_officer');
+    await cases.open(` ${CASE_NO} `);
+    expect(cases.caseNo).toBe(CASE_NO);
+    expect(cases.canEdit).toBe(true);
+    expect(cases.nodes.map((r) => [r.node.id, r.status, r.paused])).toEqual([[1, 'overdue', false]]);
+
+    expect(await cases.recordDeduction({ reason: 'suspension', startedOn: '2026-11-02', endedOn: '', note: '' })).toBe(true);
+    const posted = fake.requests.find((r) => r.method === 'POST');
+    expect(posted).toMatchObject({ authorization: 'Bearer tok', body: { reason: 'suspension', startedOn: '2026-11-02', note: '' } });
+    expect(posted?.body).not.toHaveProperty('endedOn');
+    expect(cases.nodes.map((r) => [r.status, r.paused, r.baseDueAt])).toEqual([['normal', true, '2026-11-04T16:00:00.000Z']]);
+    expect(cases.deductions.map((d) => [d.id, d.endedOn])).toEqual([[7, null]]);
+    expect(cases.busy).toBe(false);
+
+    expect(await cases.endDeduction(7, '2026-11-21')).toBe(true);
+    expect(fake.requests.at(-2)).toMatchObject({ method: 'PATCH', body: { endedOn: '2026-11-21' } });
+    expect(cases.deductions[0]?.endedOn).toBe('2026-11-21');
+    expect(cases.nodes.map((r) => [r.status, r.paused])).toEqual([['due_soon', false]]);
+  });
+
+  it('keeps the case unchanged and names the problem when the hub refuses a period ending before it starts', async () => {
+    const { cases, fake } = await signedIn('court_user');
+    await cases.open(CASE_NO);
+    const before = cases.detail;
+    expect(await cases.recordDeduction({ reason: 'suspension', startedOn: '2026-11-10', endedOn: '2026-11-05' })).toBe(false);
+    expect(cases.actionError?.code).toBe('validation_failed');
+    expect(cases.actionError?.messageZh).toBe('数据校验未通过');
+    expect(problemKeys(cases.actionError!)).toEqual(['cases.problem.endNotAfterStart']);
+    expect(cases.detail).toBe(before);
+    expect(cases.busy).toBe(false);
+    // Only the one refused POST after the first load: no reload of a case that did not change.
+    expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/cases')).map((r) => r.method)).toEqual(['GET', 'POST']);
+  });
+
+  it('reloads the open case on its own case.changed event only, and shows a viewer no form', async () => {
+    const { cases, fake, sockets, change, unfollow } = await signedIn('viewer');
+    expect(cases.canEdit).toBe(false);
+    await cases.open(CASE_NO);
+    const gets = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/cases')).length;
+    expect(gets()).toBe(1);
+    const changed = (caseNo: string, seq: number) =>
+      sockets.last().frame({
+        type: 'event',
+        event: {
+          seq,
+          at: '2026-11-21T03:00:00.000Z',
+          type: 'case.changed',
+          court: '110108',
+          data: { caseNo, action: 'deduction_recorded', deductionId: 9 },
+        },
+      });
+    changed('(2026)京0108执99号', 1);
+    await new Promise((resolve) => setTimeout(resolve, RELOAD_DEBOUNCE_MS * 2));
+    expect(gets()).toBe(1);
+    change(detail([node(1, { state: 'pending', paused: true })], [period(9, { recordedBy: '李法官' })]));
+    changed(CASE_NO, 2);
+    await vi.waitFor(() => expect(cases.deductions.map((d) => d.recordedBy)).toEqual(['李法官']));
+    expect(gets()).toBe(2);
+    unfollow();
+    expect(cases.caseNo).toBeNull();
+  });
+
+  it('shows why an unknown case number cannot be opened', async () => {
+    const { cases } = await signedIn('duty_officer');
+    await cases.open('(2026)京0108执404号');
+    expect(cases.detail).toBeNull();
+    expect(cases.loadError?.code).toBe('not_found');
+  });
+});
+
+describe('cases model', () => {
+  it('maps node states to 正常/临期/超期/已完成 and shows the base due time only when periods moved it', () => {
+    const rows = nodeRows([
+      node(1, { state: 'pending' }),
+      node(2, { state: 'due_soon', baseDueAt: '2026-11-04T16:00:00.000Z' }),
+      node(3, { state: 'overdue' }),
+      node(4, { state: 'done', doneAt: '2026-11-03T00:00:00.000Z' }),
+      node(5, { state: 'pending', paused: true, baseDueAt: '2026-11-01T16:00:00.000Z' }),
+    ]);
+    expect(rows.map((r) => [r.status, r.paused, r.baseDueAt])).toEqual([
+      ['normal', false, null],
+      ['due_soon', false, null],
+      ['overdue', false, null],
+      ['done', false, null],
+      ['normal', true, '2026-11-01T16:00:00.000Z'],
+    ]);
+  });
+
+  it('lists open periods first and the case orders open first', () => {
+    const sorted = sortedDeductions([
+      period(1, { startedOn: '2026-10-01', endedOn: '2026-10-05' }),
+      period(2, { startedOn: '2026-09-01' }),
+      period(3, { startedOn: '2026-11-01', endedOn: '2026-11-03' }),
+    ]);
+    expect(sorted.map((d) => d.id)).toEqual([2, 3, 1]);
+    const order = (id: string, caseNo: string, state: SupervisionOrder['state'], createdAt: string): SupervisionOrder => ({
+      id,
+      caseNo,
+      nodeId: null,
+      court: '110108',
+      issuer: { id: 'p1', name: '王值班' },
+      content: 'x',
+      dueAt: '2026-11-25T00:00:00.000Z',
+      state,
+      level: 0,
+      createdAt,
+      closedAt: null,
+    });
+    const orders = [
+      order('a', CASE_NO, 'accepted', '2026-11-20T00:00:00.000Z'),
+      order('b', 'other', 'issued', '2026-11-20T00:00:00.000Z'),
+      order('c', CASE_NO, 'issued', '2026-11-18T00:00:00.000Z'),
+      order('d', CASE_NO, 'replied', '2026-11-19T00:00:00.000Z'),
+    ];
+    expect(ordersOfCase(orders, CASE_NO).map((o) => o.id)).toEqual(['d', 'c', 'a']);
+  });
+
+  it('counts days in China time and explains known hub problems only', () => {
+    expect(chinaDay('2026-11-21T16:30:00.000Z')).toBe('2026-11-22');
+    expect(chinaDay(Date.parse('2026-11-21T15:59:00.000Z'))).toBe('2026-11-21');
+    const wire = (code: 'validation_failed' | 'conflict', details: unknown) =>
+      new ApiError(400, { code, message: 'm', messageEn: 'm', details });
+    expect(problemKeys(wire('validation_failed', { startedOn: 'after today' }))).toEqual(['cases.problem.afterToday']);
+    expect(problemKeys(wire('validation_failed', { issues: [{ path: 'reason' }] }))).toEqual([]);
+    expect(problemKeys(wire('conflict', { overlaps: 3, reason: 'suspension' }))).toEqual(['cases.problem.overlaps']);
+  });
+});
