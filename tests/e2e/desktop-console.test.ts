@@ -326,4 +326,95 @@ describe('desktop console', () => {
     expect(external).toEqual([]);
     expect(pageErrors.join('\n')).toBe('');
   });
+
+  it('opens a case from the overdue list, records a 中止执行 period that stops the overdue node, refuses a bad end date, ends it', async () => {
+    const caseNo = '(2026)京0108执3号';
+    const filed = new Date(Date.now() - 10 * 86_400_000);
+    const filedDay = new Date(filed.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const imported = await call(
+      'POST',
+      '/api/v1/cases/import',
+      {
+        records: [
+          {
+            caseNo,
+            court: '110108',
+            kind: 'first',
+            filedAt: filed.toISOString(),
+            amountOwed: 80_000,
+            handler: '张法官',
+            nodes: [{ type: 'network_inquiry', startedAt: filed.toISOString() }],
+          },
+        ],
+      },
+      officerToken,
+    );
+    expect(imported.body.rejected).toEqual([]);
+    const page = await openSignedIn('#/console');
+    await page.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-tab="overdue"]').click();
+    const row = page.locator(`[data-panel="overdue"] li[data-case="${caseNo}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.locator('[data-open-case]').click();
+
+    const panel = page.locator(`[data-panel="case"][data-case="${caseNo}"]`);
+    await panel.locator('[data-case-facts]').waitFor();
+    expect(await panel.locator('[data-fact="court"]').innerText()).toBe('北京市海淀区人民法院');
+    expect(await panel.locator('[data-fact="handler"]').innerText()).toBe('张法官');
+    const nodeRow = panel.locator('[data-case-nodes] tr[data-type="network_inquiry"]');
+    expect(await nodeRow.getAttribute('data-status')).toBe('overdue');
+    expect(await nodeRow.innerText()).toContain('超期');
+    expect(await nodeRow.innerText()).toContain('监督督促');
+
+    // 督办 from the node: it appears in the case's orders.
+    await nodeRow.locator('[data-issue]').click();
+    await panel.locator('[data-compose="supervision"]').getByRole('button', { name: '发出督办' }).click();
+    await panel.locator('[data-case-orders] li[data-state="issued"]').waitFor({ timeout: 10_000 });
+    expect(await panel.locator('[data-case-orders] li').innerText()).toContain('网络查控');
+
+    // A 中止执行 period from the filing day, still open: the node's clock stops, it leaves the overdue list.
+    await panel.locator('[data-add-deduction]').click();
+    const form = panel.locator('[data-compose="deduction"]');
+    expect(await form.locator('select[name="reason"]').inputValue()).toBe('suspension');
+    await form.locator('input[name="startedOn"]').fill(filedDay);
+    await form.getByRole('button', { name: '保存' }).click();
+    const period = panel.locator('[data-case-deductions] li[data-reason="suspension"][data-open]');
+    await period.waitFor({ timeout: 10_000 });
+    expect(await period.innerText()).toContain('中止执行');
+    expect(await period.innerText()).toContain('进行中');
+    expect(await period.innerText()).toContain(OFFICER.name);
+    await panel.locator('[data-case-nodes] tr[data-type="network_inquiry"][data-paused]').waitFor();
+    expect(await nodeRow.getAttribute('data-status')).not.toBe('overdue');
+    expect(await nodeRow.innerText()).toContain('暂停计时');
+    await row.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // Ending it the day before it started: the hub's message, in Chinese, and nothing changes.
+    await period.locator('[data-end-deduction]').click();
+    const endForm = period.locator('[data-compose="end-deduction"]');
+    const dayBefore = new Date(Date.parse(`${filedDay}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await endForm.locator('input[name="endOn"]').fill(dayBefore);
+    await endForm.getByRole('button', { name: '确认结束' }).click();
+    const error = panel.locator('[data-case-error]');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('数据校验未通过');
+    expect(await error.innerText()).toContain('结束日期须晚于开始日期');
+    const stored = await call('GET', `/api/v1/cases/${encodeURIComponent(caseNo)}`, undefined, officerToken);
+    expect(stored.body.deductions).toHaveLength(1);
+    expect(stored.body.deductions[0].endedOn).toBeNull();
+
+    // Ending it today: the node runs again with its deadline moved by the deducted days.
+    await endForm.locator('input[name="endOn"]').fill(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
+    await endForm.getByRole('button', { name: '确认结束' }).click();
+    await panel.locator('[data-case-deductions] li[data-reason="suspension"]:not([data-open])').waitFor({ timeout: 10_000 });
+    expect(await error.count()).toBe(0);
+    await panel.locator('[data-case-nodes] tr[data-type="network_inquiry"]:not([data-paused])').waitFor();
+    expect(await nodeRow.getAttribute('data-status')).not.toBe('overdue');
+    expect(await nodeRow.locator('[data-base-due]').count()).toBe(1);
+    const after = await call('GET', `/api/v1/cases/${encodeURIComponent(caseNo)}`, undefined, officerToken);
+    expect(after.body.nodes[0].state).not.toBe('overdue');
+    expect(Date.parse(after.body.nodes[0].dueAt)).toBeGreaterThan(Date.parse(after.body.nodes[0].baseDueAt));
+    await page.screenshot({ path: join(shots, 'case-detail.png') });
+    await page.close();
+    expect(pageErrors.join('\n')).toBe('');
+  });
 });
