@@ -32,6 +32,7 @@ function fingerprint(hub: TestHub): string {
     'SELECT * FROM cases ORDER BY case_no',
     'SELECT c.case_no, n.type, n.cycle, n.started_at, n.due_at, n.done_at FROM flow_nodes n JOIN cases c ON c.id = n.case_id ORDER BY n.id',
     'SELECT post_id, person_id, starts_at, ends_at, note FROM duty_roster ORDER BY post_id, starts_at',
+    'SELECT case_id, reason, start_at, end_at, note, recorded_by FROM case_deductions ORDER BY id',
   ]) {
     for (const row of hub.context.db.prepare(sql).iterate()) hash.update(JSON.stringify(row));
   }
@@ -107,7 +108,15 @@ describe('demo dataset', () => {
     expect(audit.length).toBeLessThan(150);
 
     const status = (await hub.call('GET', '/api/v1/demo/status', undefined, officer)).body.steps;
-    expect(status.map((s: any) => s.step)).toEqual(['organisation', 'workspace', 'cases', 'supervision', 'delegations', 'complete']);
+    expect(status.map((s: any) => s.step)).toEqual([
+      'organisation',
+      'workspace',
+      'cases',
+      'deductions',
+      'supervision',
+      'delegations',
+      'complete',
+    ]);
     const basemap = (await hub.call('GET', '/api/v1/demo/districts', undefined, officer)).body;
     expect(basemap.features.map((f: any) => f.properties.code)).toContain('110105');
     expect(basemap.features).toHaveLength(16);
@@ -129,6 +138,42 @@ describe('demo dataset', () => {
     expect(overdue).toBeLessThan(open);
     const caseNo = (db.prepare("SELECT case_no AS no FROM cases WHERE court_code = '110105' LIMIT 1").get() as { no: string }).no;
     expect(caseNo).toMatch(/^\(20\d\d\)京0105执(恢|保)?\d+号$/);
+  });
+
+  it('puts 中止执行/公告/评估 periods on about 1.5 % of open cases, some running, that stop or move their nodes', async () => {
+    const hub = await demoHub(3000);
+    const db = hub.context.db;
+    const openCases = (db.prepare('SELECT COUNT(*) AS n FROM cases WHERE closed_at IS NULL').get() as { n: number }).n;
+    const periods = db
+      .prepare('SELECT d.*, c.case_no, c.filed_at, c.closed_at FROM case_deductions d JOIN cases c ON c.id = d.case_id ORDER BY d.id')
+      .all() as { case_no: string; reason: string; start_at: number; end_at: number | null; filed_at: number; closed_at: number | null }[];
+    expect(periods.length).toBeGreaterThan(openCases * 0.005);
+    expect(periods.length).toBeLessThan(openCases * 0.03);
+    expect(new Set(periods.map((p) => p.reason))).toEqual(new Set(['suspension', 'public_notice', 'audit_valuation']));
+    const running = periods.filter((p) => p.end_at === null);
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.length).toBeLessThan(periods.length);
+    for (const p of periods) {
+      expect(p.closed_at).toBeNull();
+      expect(p.start_at + 8 * 3_600_000).toBeGreaterThanOrEqual(Math.floor((p.filed_at + 8 * 3_600_000) / 86_400_000) * 86_400_000);
+      expect(p.start_at).toBeLessThanOrEqual(NOW);
+      if (p.end_at !== null) expect(p.end_at).toBeGreaterThan(p.start_at);
+      if (p.end_at !== null) expect(p.end_at).toBeLessThanOrEqual(NOW);
+    }
+    // Through the case API the console reads: the periods, and nodes paused or moved by them.
+    const officer = await hub.login('duty01', DEMO_PASSWORD);
+    let paused = 0;
+    let moved = 0;
+    for (const p of periods) {
+      const detail = (await hub.call('GET', `/api/v1/cases/${encodeURIComponent(p.case_no)}`, undefined, officer)).body;
+      expect(detail.deductions.map((d: any) => d.reason)).toEqual([p.reason]);
+      paused += detail.nodes.filter((n: any) => n.paused === true).length;
+      moved += detail.nodes.filter((n: any) => n.baseDueAt !== undefined && n.baseDueAt !== n.dueAt && !n.paused).length;
+    }
+    expect(paused).toBeGreaterThan(0);
+    expect(moved).toBeGreaterThan(0);
+    const status = (await hub.call('GET', '/api/v1/demo/status', undefined, officer)).body.steps;
+    expect(status.find((s: any) => s.step === 'deductions').detail).toMatchObject({ cases: periods.length, open: running.length });
   });
 
   it('is the same every time (seeded), loads once, and leaves a store with its own courts alone', async () => {

@@ -12,6 +12,7 @@ import { importCases } from '../cases/import.js';
 import type { Db } from '../store/database.js';
 import { activateOnWall } from '../walls/activation.js';
 import { caseGenerator } from './cases.js';
+import { recordDemoDeductions, type DemoDeductions } from './deductions.js';
 import { DemoApi } from './api.js';
 import { delegateDemoItems, issueDemoSupervision } from './supervision.js';
 import { insertCourts, insertPeople, insertUnits, readDemoCourts, type DemoCourt, type DemoPerson, type DemoUnit } from './organisation.js';
@@ -145,6 +146,14 @@ async function cases(run: Run, people: DemoPerson[]): Promise<{ cases: number; n
   return totals;
 }
 
+/** Deduction periods on ~1.5 % of open cases, in one step (before the 督办 orders pick overdue nodes). */
+function deductions(run: Run): void {
+  if (done(run.ctx.db, 'deductions')) return;
+  let recorded: DemoDeductions | undefined;
+  step(run, 'deductions', () => (recorded = recordDemoDeductions(run.ctx.db, run.random('deductions'), run.now)));
+  run.logger.info({ ...recorded, ms: Math.round(performance.now() - run.started) }, 'demo data: deduction periods');
+}
+
 /** 督办 and 事项委托 through their APIs, as the demo's leader and court users. */
 async function inFlight(run: Run): Promise<void> {
   const api = new DemoApi(run.ctx, DEMO_PASSWORD);
@@ -180,6 +189,7 @@ async function loadDemo(ctx: HubContext, o: DemoOptions): Promise<DemoSummary> {
   run.logger.info({ courts: run.courts.length, people: people.length, units: units.length }, 'demo data: organisation');
   workspace(run, people, units);
   const totals = await cases(run, people);
+  deductions(run);
   await inFlight(run);
   step(run, 'complete', () => ({ seed: o.seed }));
   const ms = Math.round(performance.now() - run.started);
