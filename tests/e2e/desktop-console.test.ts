@@ -413,6 +413,16 @@ describe('desktop console', () => {
     const after = await call('GET', `/api/v1/cases/${encodeURIComponent(caseNo)}`, undefined, officerToken);
     expect(after.body.nodes[0].state).not.toBe('overdue');
     expect(Date.parse(after.body.nodes[0].dueAt)).toBeGreaterThan(Date.parse(after.body.nodes[0].baseDueAt));
+    // Live: a period another user records (here through the API) appears without a reload.
+    const notice = await call(
+      'POST',
+      `/api/v1/cases/${encodeURIComponent(caseNo)}/deductions`,
+      { reason: 'public_notice', startedOn: filedDay, note: '公告送达执行通知书' },
+      officerToken,
+    );
+    expect(notice.status).toBe(201);
+    await panel.locator('[data-case-deductions] li[data-reason="public_notice"][data-open]').waitFor({ timeout: 10_000 });
+    expect(await nodeRow.locator('[data-supervised][data-state="issued"]').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'case-detail.png') });
     await page.close();
     expect(pageErrors.join('\n')).toBe('');
