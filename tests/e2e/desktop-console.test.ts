@@ -355,6 +355,13 @@ describe('desktop console', () => {
     await page.locator('[data-tab="overdue"]').click();
     const row = page.locator(`[data-panel="overdue"] li[data-case="${caseNo}"]`);
     await row.waitFor({ timeout: 10_000 });
+    // A mistyped number in the search box: the hub's answer, no panel content.
+    await page.locator('[data-case-search] input[name="caseNo"]').fill('(2026)京0108执404号');
+    await page.locator('[data-case-search] button[type="submit"]').click();
+    await page.locator('[data-panel="case"] [data-case-load-error]').waitFor();
+    expect(await page.locator('[data-panel="case"] [data-case-load-error]').innerText()).toContain('对象不存在');
+    expect(await page.locator('[data-panel="case"] [data-case-facts]').count()).toBe(0);
+    await page.locator('[data-close-case]').click();
     await row.locator('[data-open-case]').click();
 
     const panel = page.locator(`[data-panel="case"][data-case="${caseNo}"]`);
