@@ -68,6 +68,8 @@ export function deviceHandlers({
     startStream: (_params, body) => streams.start(body),
     queryRecords: (_params, body) => records.query(body),
     leaveStream: ({ streamId, viewerId }) => streams.leave(streamId, viewerId),
+    listStreams: () => streams.list(),
+    dropViewers: (_params, body) => streams.dropViewers(body),
     ...(calls ? callHandlers(calls) : {}),
     playbackControl: ({ streamId }, body) => streams.control(streamId, body),
   };

@@ -229,6 +229,34 @@ export class StreamManager {
     return this.info(s);
   }
 
+  /** Every stream with its viewers (the hub reconciles its live views with this). */
+  list(): BridgeCommandResponse<'listStreams'> {
+    return {
+      streams: [...this.streams.values()].map((s) => ({
+        streamId: s.streamId,
+        deviceId: s.deviceId,
+        channelId: s.channelId,
+        mode: s.mode,
+        state: s.state,
+        viewerIds: [...s.viewers],
+      })),
+    };
+  }
+
+  /** Leaves every viewer whose id starts with `prefix` and is not kept; streams left without viewers stop after the grace period. */
+  dropViewers(body: BridgeCommandBody<'dropViewers'>): BridgeCommandResponse<'dropViewers'> {
+    const keep = new Set(body.keep);
+    const dropped: { streamId: string; viewerId: string }[] = [];
+    for (const s of [...this.streams.values()])
+      for (const viewerId of [...s.viewers])
+        if (viewerId.startsWith(body.prefix) && !keep.has(viewerId)) {
+          this.leave(s.streamId, viewerId);
+          dropped.push({ streamId: s.streamId, viewerId });
+        }
+    if (dropped.length > 0) this.options.logger.info({ prefix: body.prefix, dropped: dropped.length }, 'viewers dropped');
+    return { dropped };
+  }
+
   private async stop(s: Stream, reason: string, state: 'stopped' | 'failed' | 'ended'): Promise<void> {
     if (this.streams.get(s.streamId) !== s) return;
     this.streams.delete(s.streamId);

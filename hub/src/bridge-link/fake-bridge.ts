@@ -29,6 +29,11 @@ const DEFAULTS: Partial<Record<BridgeCommandName, Answer>> = {
   }),
   leaveStream: (c) => ({ streamId: c.params.streamId, state: 'live', viewers: 0 }),
   ptz: () => ({}),
+  queryRecords: (c) => ({
+    records: [{ channelId: c.body.channelId, startTime: c.body.startTime, endTime: c.body.endTime, type: 'time' }],
+    complete: true,
+  }),
+  playbackControl: (c) => ({ streamId: c.params.streamId, state: 'live', viewers: 1 }),
   startCall: (c) => ({ callId: 'call-1', state: 'ringing', deviceId: c.body.deviceId, direction: 'outbound', room: c.body.room }),
   answerCall: (c) => ({ callId: c.params.callId, state: 'answered', deviceId: '1001', direction: 'inbound' }),
   listCalls: () => ({ calls: [{ callId: 'in-1', state: 'ringing', deviceId: '1001', direction: 'inbound', room: 'intercom:1001' }] }),
@@ -39,6 +44,8 @@ export class FakeBridge {
   readonly commands: RecordedCommand[] = [];
   /** Answers replacing the defaults (throw a ProtocolError to answer with an error). */
   readonly answers: Partial<Record<BridgeCommandName, Answer>> = {};
+  /** Viewers by stream, as startStream / leaveStream / dropViewers left them (a restart empties them). */
+  readonly viewers = new Map<string, Set<string>>();
   /** Changes on every start, as a real bridge's pid would. */
   pid = 1000;
   private server: Server | undefined;
@@ -98,7 +105,12 @@ export class FakeBridge {
           body: route.body.parse(raw ? JSON.parse(raw) : {}) as Record<string, unknown>,
         };
         this.commands.push(command);
-        const answer = this.answers[name] ?? DEFAULTS[name];
+        this.track(command);
+        const own: Partial<Record<BridgeCommandName, Answer>> = {
+          dropViewers: (cmd) => this.dropViewers(cmd),
+          listStreams: () => this.listStreams(),
+        };
+        const answer = this.answers[name] ?? own[name] ?? DEFAULTS[name];
         return { status: 200, body: answer ? answer(command) : {} };
       }
       return { status: 404, body: { error: { code: 'not_found', message: '对象不存在', messageEn: 'Not found' } } };
@@ -106,6 +118,36 @@ export class FakeBridge {
       if (error instanceof ProtocolError) return { status: error.code === 'not_found' ? 404 : 400, body: { error: error.toWire() } };
       return { status: 400, body: { error: { code: 'validation_failed', message: '数据校验未通过', messageEn: String(error) } } };
     }
+  }
+
+  /** Keeps `viewers` as a real bridge would. */
+  private track(c: RecordedCommand): void {
+    if (c.name === 'startStream') {
+      const id = `${String(c.body.deviceId)}:${String(c.body.channelId)}`;
+      this.viewers.set(id, (this.viewers.get(id) ?? new Set()).add(String(c.body.viewerId)));
+    }
+    if (c.name === 'leaveStream') this.viewers.get(c.params.streamId!)?.delete(c.params.viewerId!);
+  }
+
+  private dropViewers(c: RecordedCommand): unknown {
+    const keep = new Set(c.body.keep as string[]);
+    const dropped: { streamId: string; viewerId: string }[] = [];
+    for (const [streamId, ids] of this.viewers)
+      for (const viewerId of [...ids])
+        if (viewerId.startsWith(String(c.body.prefix)) && !keep.has(viewerId)) {
+          ids.delete(viewerId);
+          dropped.push({ streamId, viewerId });
+        }
+    return { dropped };
+  }
+
+  private listStreams(): unknown {
+    return {
+      streams: [...this.viewers].map(([streamId, ids]) => {
+        const [deviceId = '', channelId = ''] = streamId.split(':');
+        return { streamId, deviceId, channelId, mode: 'live', state: 'live', viewerIds: [...ids] };
+      }),
+    };
   }
 
   /** Stops answering (the bridge is down). */
@@ -122,6 +164,7 @@ export class FakeBridge {
     await this.stop();
     this.pid += 1;
     this.startedAt = Date.now();
+    this.viewers.clear();
     await this.listen(this.port);
   }
 

@@ -16,13 +16,14 @@ import {
   type Call,
 } from '@cc/protocol';
 import type { HubContext } from '../app/module.js';
-import { parse } from '../app/parse.js';
+import { notFound, parse } from '../app/parse.js';
 import { actorOf, assertCourtAccess, principalOf } from '../auth/auth.js';
 import { actOnIncident } from '../alarms/service.js';
 import type { BridgeClient } from '../bridge-link/index.js';
 import { deviceCourt, intercomFor } from './device-court.js';
 import { checkIncident, joinTokenFor, sfuSocketUrl } from './live-views.js';
 import { getProvisioned } from './provisioned.js';
+import { callDevice, linkCall, logCallStateNow } from './call-log.js';
 
 const callOf = (info: CallInfo, deviceId: string): Call => ({
   callId: info.callId,
@@ -34,7 +35,8 @@ const callOf = (info: CallInfo, deviceId: string): Call => ({
 
 export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer): void {
   const { app, auth } = ctx;
-  const callers = auth.require('duty_officer', 'leader', 'technician');
+  // Court users handle the calls of their court's devices only (assertCourtAccess on each call).
+  const callers = auth.require('duty_officer', 'leader', 'technician', 'court_user');
   const callIdOf = (params: unknown): string => {
     const { callId } = params as { callId: string };
     if (!callId || callId.length > 128) throw new ProtocolError(ErrorCode.ValidationFailed, { callId });
@@ -76,24 +78,39 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
       },
     );
     const call = callOf(info, deviceId);
+    linkCall(ctx.db, call.callId, call.deviceId, input.incidentId ?? null, new Date(ctx.now()).toISOString());
     const target = getProvisioned(ctx.db, deviceId)?.device.name ?? deviceId;
     if (input.incidentId) actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'call_made', target, note: '' });
     else audit(request, 'call.start', deviceId, call);
     return reply.status(201).send(call);
   });
 
+  /** The call's device (the hub saw it ring or placed it; else the bridge's list), checked against the caller's court. */
+  const deviceOfCall = async (request: Parameters<typeof principalOf>[0], callId: string): Promise<string> => {
+    const deviceId =
+      callDevice(ctx.db, callId) ?? (await bridge.call('listCalls', {}, {})).calls.find((c) => c.callId === callId)?.deviceId;
+    if (!deviceId) throw notFound('call', callId);
+    assertCourtAccess(principalOf(request), deviceCourt(ctx.db, deviceId));
+    return deviceId;
+  };
+
   app.post(`${CALLS_PATH}/:callId/answer`, { preHandler: callers }, async (request) => {
     const callId = callIdOf(request.params);
-    const body = parse(callAnswerRequestSchema, request.body ?? {});
+    const { incidentId, ...body } = parse(callAnswerRequestSchema, request.body ?? {});
+    const deviceId = await deviceOfCall(request, callId);
+    checkIncident(ctx, principalOf(request), incidentId);
     const answer = await bridge.call('answerCall', { callId }, body);
-    audit(request, 'call.answer', answer.deviceId, { callId, state: answer.state });
-    return callOf(answer, answer.deviceId ?? '');
+    const at = new Date(ctx.now()).toISOString();
+    linkCall(ctx.db, callId, deviceId, incidentId ?? null, at);
+    logCallStateNow(ctx, actorOf(request), 'call.answer', { callId, deviceId, state: answer.state });
+    return callOf(answer, deviceId);
   });
 
   app.delete(`${CALLS_PATH}/:callId`, { preHandler: callers }, async (request) => {
     const callId = callIdOf(request.params);
+    const deviceId = await deviceOfCall(request, callId);
     const answer = await bridge.call('hangUp', { callId }, {});
-    audit(request, 'call.hang_up', answer.deviceId, { callId, state: answer.state });
-    return callOf(answer, answer.deviceId ?? '');
+    logCallStateNow(ctx, actorOf(request), 'call.hang_up', { callId, deviceId, state: answer.state });
+    return callOf(answer, deviceId);
   });
 }

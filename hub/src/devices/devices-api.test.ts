@@ -289,10 +289,14 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
     expect(listed.body.calls).toEqual([
       { callId: 'in-1', deviceId: INTERCOM, state: 'ringing', direction: 'inbound', room: 'intercom:1001' },
     ]);
-    const answered = await w.hub.call('POST', '/api/v1/calls/call-9/answer', { consoleProducerId: 'mic-2' }, w.officer);
-    expect(answered.body).toMatchObject({ callId: 'call-9', state: 'answered' });
-    expect(w.bridge.of('answerCall')[0]).toMatchObject({ params: { callId: 'call-9' }, body: { consoleProducerId: 'mic-2' } });
-    expect((await w.hub.call('DELETE', '/api/v1/calls/call-9', undefined, w.officer)).body.state).toBe('ended');
+    const answered = await w.hub.call('POST', '/api/v1/calls/in-1/answer', { consoleProducerId: 'mic-2' }, w.officer);
+    expect(answered.body).toMatchObject({ callId: 'in-1', state: 'answered', deviceId: INTERCOM });
+    expect(w.bridge.of('answerCall')[0]).toMatchObject({ params: { callId: 'in-1' }, body: { consoleProducerId: 'mic-2' } });
+    expect((await w.hub.call('DELETE', '/api/v1/calls/in-1', undefined, w.officer)).body).toMatchObject({
+      state: 'ended',
+      deviceId: INTERCOM,
+    });
+    expect((await w.hub.call('POST', '/api/v1/calls/call-9/answer', {}, w.officer)).status).toBe(404); // the bridge has no such call
     expect(await auditActions(w)).toEqual(
       expect.arrayContaining(['incident.call_made', 'call.answer', 'call.hang_up', 'call.media_token']),
     );

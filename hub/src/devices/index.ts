@@ -9,10 +9,13 @@ import { createBridgeClient, watchBridge } from '../bridge-link/index.js';
 import { registerCalls } from './calls.js';
 import { registerBridgeIngest } from './ingest.js';
 import { registerLiveViews } from './live-views.js';
+import { registerPlayback } from './playback.js';
 import { deviceMigrations } from './migrations.js';
 import { DeviceProvisioning } from './provisioning.js';
 import { registerDeviceRoutes } from './routes.js';
 import { SecretBox } from './secret-box.js';
+import { reconcileViews } from './view-reconcile.js';
+import { ViewStore } from './view-store.js';
 
 /** How often the hub looks at the bridge's health (to re-push devices after it restarts). */
 const BRIDGE_POLL_MS = 3000;
@@ -27,7 +30,9 @@ export const devicesModule: HubModule = {
     registerDeviceRoutes(ctx);
     registerBridgeIngest(ctx);
     provisioning.register();
-    registerLiveViews(ctx, bridge, key);
+    const views = new ViewStore(ctx.db);
+    registerLiveViews(ctx, bridge, key, views);
+    registerPlayback(ctx, bridge, views);
     registerCalls(ctx, bridge, key);
     const watch = watchBridge({
       url: ctx.settings.bridgeUrl,
@@ -35,6 +40,7 @@ export const devicesModule: HubModule = {
       intervalMs: BRIDGE_POLL_MS,
       onUp: async () => {
         await provisioning.pushAll();
+        await reconcileViews(bridge, views, ctx.logger.child({ module: 'live-views' }));
       },
       onHealthy: () => provisioning.pushPending(),
     });

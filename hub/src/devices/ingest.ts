@@ -19,6 +19,7 @@ import { alarmBySourceEvent } from '../alarms/repository.js';
 import { raiseAlarm } from '../alarms/service.js';
 import { findUnitByDevice, listUnits, setUnitPosition } from '../orgs/repository.js';
 import type { Db } from '../store/database.js';
+import { deviceName, linkCall, logCallState } from './call-log.js';
 import { deviceCourt } from './device-court.js';
 
 /** Keep seen event ids this long, for de-duplication of retries. */
@@ -76,16 +77,27 @@ function upsertPresence(scope: MutationScope, event: BridgeEventOf<'device.regis
   }
 }
 
+/** Catalog notification events that only say a channel's status (often DeviceID + Event alone, the name is then the id). */
+const STATUS_ONLY = new Set(['ON', 'OFF', 'VLOST', 'DEFECT']);
+
 function applyCatalog(db: Db, event: BridgeEventOf<'device.catalog'>): void {
   if (event.complete) db.prepare('DELETE FROM device_channels WHERE device_id = ?').run(event.deviceId);
   const upsert = db.prepare(
     `INSERT INTO device_channels (device_id, channel_id, name, parent_id, status, info) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(device_id, channel_id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, status = excluded.status, info = excluded.info`,
   );
+  // A status event keeps what the full catalog said (name, parent, PTZ type): only the status and the event change.
+  const setStatus = db.prepare(
+    `UPDATE device_channels SET status = ?, info = json_set(info, '$.status', ?, '$.change', ?) WHERE device_id = ? AND channel_id = ?`,
+  );
   for (const ch of event.channels) {
-    if (ch.change === 'DEL')
+    if (ch.change === 'DEL') {
       db.prepare('DELETE FROM device_channels WHERE device_id = ? AND channel_id = ?').run(event.deviceId, ch.channelId);
-    else upsert.run(event.deviceId, ch.channelId, ch.name, ch.parentId ?? null, ch.status, JSON.stringify(ch));
+      continue;
+    }
+    const statusOnly = !event.complete && ch.change !== undefined && STATUS_ONLY.has(ch.change);
+    if (statusOnly && setStatus.run(ch.status, ch.status, ch.change, event.deviceId, ch.channelId).changes > 0) continue;
+    upsert.run(event.deviceId, ch.channelId, ch.name, ch.parentId ?? null, ch.status, JSON.stringify(ch));
   }
 }
 
@@ -117,7 +129,17 @@ function applyPositions(scope: MutationScope, event: BridgeEventOf<'positions'>)
   for (const [court, positions] of byCourt) scope.emit({ type: 'units.positions', court, data: { positions } });
 }
 
-function applyOne(scope: MutationScope, event: Exclude<BridgeEvent, { type: 'alarm' }>): void {
+/** Call state is published scoped to the device's court, with the device's name; answered / ended go on the call's incident. */
+function applyCallState(scope: MutationScope, actor: Actor, event: BridgeEventOf<'call.state'>): void {
+  const { eventId: _e, at, type: _t, ...call } = event;
+  linkCall(scope.db, call.callId, call.deviceId, null, at);
+  logCallState(scope, actor, call.callId, call.deviceId, call.state, at);
+  const name = deviceName(scope.db, call.deviceId);
+  // Court users hear their own intercoms ring; unscoped devices ring for everyone.
+  scope.emit({ type: 'call.state', court: deviceCourt(scope.db, call.deviceId), data: { ...call, ...(name ? { deviceName: name } : {}) } });
+}
+
+function applyOne(scope: MutationScope, actor: Actor, event: Exclude<BridgeEvent, { type: 'alarm' }>): void {
   switch (event.type) {
     case 'device.registered':
     case 'device.online':
@@ -135,12 +157,8 @@ function applyOne(scope: MutationScope, event: Exclude<BridgeEvent, { type: 'ala
     }
     case 'positions':
       return applyPositions(scope, event);
-    case 'call.state': {
-      const { eventId: _e, at: _a, type: _t, ...call } = event;
-      // Scoped to the device's court: court users hear their own intercoms ring; unscoped devices ring for everyone.
-      scope.emit({ type: 'call.state', court: deviceCourt(scope.db, call.deviceId), data: call });
-      return;
-    }
+    case 'call.state':
+      return applyCallState(scope, actor, event);
     case 'stream.state': {
       const { eventId: _e, at: _a, type: _t, ...stream } = event;
       scope.emit({ type: 'stream.state', court: deviceCourt(scope.db, stream.deviceId), data: stream });
@@ -187,7 +205,7 @@ export function registerBridgeIngest(ctx: HubContext): void {
       for (const e of rest) counts[e.type] = (counts[e.type] ?? 0) + 1;
       ctx.mutate(actor, 'bridge.ingest', (scope) => {
         for (const event of rest) {
-          applyOne(scope, event);
+          applyOne(scope, actor, event);
           markSeen(scope.db, event.eventId, at);
         }
         return { value: undefined, target: 'bridge', after: counts };

@@ -15,6 +15,7 @@ import {
   devicePtzRequestSchema,
   liveViewRequestSchema,
   type LiveView,
+  type LiveViewRequest,
   type Principal,
 } from '@cc/protocol';
 import { signJoinToken } from '@cc/runtime';
@@ -28,22 +29,12 @@ import { getIncident } from '../alarms/repository.js';
 import type { BridgeClient } from '../bridge-link/index.js';
 import { deviceCourt } from './device-court.js';
 import { getProvisioned } from './provisioned.js';
+import { VIEW_ID_PREFIX, type View, type ViewStore } from './view-store.js';
 
 const TOKEN_TTL_S = 10 * 60;
 /** A view not renewed for this long is closed (the console renews every few minutes). */
 export const VIEW_LEASE_MS = 10 * 60_000;
 const SWEEP_EVERY_MS = 30_000;
-
-interface View {
-  viewId: string;
-  deviceId: string;
-  channelId: string;
-  streamId: string;
-  room: string;
-  ownerId: string;
-  /** Lease end, ms since the epoch. */
-  until: number;
-}
 
 /** `ws://host:port/ws` of the SFU, as the console reaches it (the hub's own setting). */
 export function sfuSocketUrl(sfuUrl: string): string {
@@ -74,16 +65,14 @@ function ptzTypeOf(ctx: HubContext, deviceId: string, channelId: string): number
   return typeof value === 'number' ? value : undefined;
 }
 
-export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Buffer): void {
+export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Buffer, views: ViewStore): void {
   const { app, auth } = ctx;
   const watchers = auth.require('duty_officer', 'leader', 'technician', 'court_user');
   const operators = auth.require('duty_officer', 'leader', 'technician');
-  const views = new Map<string, View>();
   const leave = (v: View): Promise<unknown> =>
     bridge.call('leaveStream', { streamId: v.streamId, viewerId: v.viewId }, {}).catch(() => undefined);
   const sweep = (): void => {
-    for (const v of views.values()) {
-      if (v.until > ctx.now()) continue;
+    for (const v of views.expired(ctx.now())) {
       views.delete(v.viewId);
       void leave(v);
       ctx.mutate(SYSTEM_ACTOR, 'live_view.expire', () => ({
@@ -97,6 +86,12 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
   sweeper.unref();
   ctx.disposables.add('live view sweep', () => clearInterval(sweeper));
+  /** A view with an incident is a `video_opened` entry on it; else an audited `live_view.open`. */
+  const logOpened = (request: FastifyRequest, input: LiveViewRequest & { incidentId?: string }, v: View): void => {
+    const audit = { deviceId: v.deviceId, channelId: v.channelId, streamId: v.streamId, viewId: v.viewId, mode: v.mode };
+    if (input.incidentId) actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'video_opened', deviceId: v.deviceId, note: '' });
+    else ctx.mutate(actorOf(request), 'live_view.open', () => ({ value: undefined, target: `device:${v.deviceId}`, after: audit }));
+  };
   const viewOf = (request: FastifyRequest): View => {
     const { viewId } = request.params as { viewId: string };
     const view = views.get(viewId);
@@ -112,8 +107,23 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
     assertCourtAccess(p, deviceCourt(ctx.db, input.deviceId));
     checkIncident(ctx, p, input.incidentId);
     const channelId = input.channelId ?? input.deviceId;
-    const viewId = `view-${randomUUID()}`;
-    const stream = await bridge.call('startStream', {}, { deviceId: input.deviceId, channelId, viewerId: viewId, mode: 'live' });
+    const viewId = `${VIEW_ID_PREFIX}${randomUUID()}`;
+    const range = input.mode === 'playback' ? { startTime: input.startTime, endTime: input.endTime } : {};
+    views.opening.add(viewId);
+    const stream = await bridge
+      .call(
+        'startStream',
+        {},
+        {
+          deviceId: input.deviceId,
+          channelId,
+          viewerId: viewId,
+          mode: input.mode,
+          ...range,
+          ...(input.transport ? { transport: input.transport } : {}),
+        },
+      )
+      .finally(() => views.opening.delete(viewId));
     if (!stream.room) {
       await bridge.call('leaveStream', { streamId: stream.streamId, viewerId: viewId }, {}).catch(() => undefined);
       throw new ProtocolError(
@@ -122,19 +132,18 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
         { message: 'The live stream is not in the SFU' },
       );
     }
-    views.set(viewId, {
+    const stored: View = {
       viewId,
       deviceId: input.deviceId,
       channelId,
       streamId: stream.streamId,
       room: stream.room,
       ownerId: p.id,
+      mode: input.mode,
       until: ctx.now() + VIEW_LEASE_MS,
-    });
-    const audit = { deviceId: input.deviceId, channelId, streamId: stream.streamId, viewId };
-    if (input.incidentId)
-      actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'video_opened', deviceId: input.deviceId, note: '' });
-    else ctx.mutate(actorOf(request), 'live_view.open', () => ({ value: undefined, target: `device:${input.deviceId}`, after: audit }));
+    };
+    views.put(stored);
+    logOpened(request, input, stored);
     const ptzType = ptzTypeOf(ctx, input.deviceId, channelId);
     const name = getProvisioned(ctx.db, input.deviceId)?.device.name;
     const view: LiveView = {
@@ -144,6 +153,8 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
       channelId,
       streamId: stream.streamId,
       state: stream.state,
+      mode: input.mode,
+      ...range,
       room: stream.room,
       ...(stream.videoProducerId ? { videoProducerId: stream.videoProducerId } : {}),
       ...(stream.audioProducerId ? { audioProducerId: stream.audioProducerId } : {}),
@@ -158,7 +169,7 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
   app.post(`${LIVE_VIEWS_PATH}/:viewId/token`, { preHandler: watchers }, async (request) => {
     sweep();
     const view = viewOf(request);
-    view.until = ctx.now() + VIEW_LEASE_MS;
+    views.renew(view.viewId, ctx.now() + VIEW_LEASE_MS);
     return joinTokenFor(ctx, key, view.room, view.viewId, principalOf(request), 'viewer');
   });
 
@@ -168,7 +179,7 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
     await bridge.call('leaveStream', { streamId: view.streamId, viewerId: view.viewId }, {}).catch((error: unknown) => {
       // The stream is already gone (bridge restarted, device dropped): the view is closed all the same.
       if (!(error instanceof ProtocolError && error.code === ErrorCode.NotFound)) {
-        views.set(view.viewId, view);
+        views.put(view);
         throw error;
       }
     });
@@ -194,9 +205,5 @@ export function registerLiveViews(ctx: HubContext, bridge: BridgeClient, key: Bu
     return {};
   });
 
-  // Leave the bridge's streams on shutdown so devices are not left streaming to nobody.
-  ctx.disposables.add('live views', async () => {
-    await Promise.all([...views.values()].map(leave));
-    views.clear();
-  });
+  // Views stay stored on shutdown: a restarted hub takes them up again (the bridge keeps the viewers meanwhile).
 }

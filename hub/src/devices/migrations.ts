@@ -43,4 +43,26 @@ export const deviceMigrations: Migration[] = [
       );
       CREATE INDEX provisioned_devices_court ON provisioned_devices(court);`,
   },
+  {
+    id: 'devices-003',
+    sql: `
+      CREATE TABLE live_views (
+        view_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        room TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        mode TEXT NOT NULL DEFAULT 'live',
+        until_ms INTEGER NOT NULL
+      );
+      CREATE TABLE call_links (
+        call_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        incident_id TEXT,
+        answered_at TEXT,
+        ended_at TEXT,
+        at TEXT NOT NULL
+      );`,
+  },
 ];

@@ -90,6 +90,29 @@ export const streamInfoSchema = z.object({
   viewers: z.number().int().nonnegative(),
 });
 
+/** A stream the bridge runs now, with who watches it (the hub reconciles its live views with this). */
+export const bridgeStreamSchema = z.object({
+  streamId: z.string(),
+  deviceId: z.string(),
+  channelId: z.string(),
+  mode: z.enum(['live', 'playback', 'download']),
+  state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
+  viewerIds: z.array(z.string()),
+});
+export type BridgeStream = z.infer<typeof bridgeStreamSchema>;
+
+/**
+ * Drop every viewer whose id starts with `prefix` and is not in `keep` (the hub, after it or
+ * the bridge restarted: viewers it does not know are left, so their streams can stop).
+ */
+export const dropViewersSchema = z
+  .object({
+    prefix: z.string().min(1).max(64),
+    keep: z.array(z.string().min(1).max(128)).max(10_000).default([]),
+  })
+  .strict();
+export const droppedViewersSchema = z.object({ dropped: z.array(z.object({ streamId: z.string(), viewerId: z.string() })) });
+
 /**
  * Playback control of a playback stream (MANSRTSP in SIP INFO): pause, resume, seek to
  * an offset (s from the start of the requested range), speed (Scale 0.25–4).
@@ -218,6 +241,14 @@ export const bridgeCommandRoutes = {
     body: empty,
     response: streamInfoSchema,
   },
+  listStreams: {
+    method: 'GET',
+    path: '/api/v1/streams',
+    params: empty,
+    body: empty,
+    response: z.object({ streams: z.array(bridgeStreamSchema) }),
+  },
+  dropViewers: { method: 'POST', path: '/api/v1/viewers/drop', params: empty, body: dropViewersSchema, response: droppedViewersSchema },
   playbackControl: {
     method: 'POST',
     path: '/api/v1/streams/:streamId/playback',

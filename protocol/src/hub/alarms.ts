@@ -58,6 +58,10 @@ export const TimelineKind = {
   VideoOpened: 'video_opened',
   Dispatched: 'dispatched',
   CallMade: 'call_made',
+  /** An intercom call of the incident was answered (by the console or the device). */
+  CallAnswered: 'call_answered',
+  /** An intercom call of the incident ended. */
+  CallEnded: 'call_ended',
   Note: 'note',
   Closed: 'closed',
 } as const;
@@ -68,6 +72,8 @@ export const timelineKindSchema = z.enum([
   'video_opened',
   'dispatched',
   'call_made',
+  'call_answered',
+  'call_ended',
   'note',
   'closed',
 ]);

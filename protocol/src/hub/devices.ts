@@ -5,12 +5,16 @@
  */
 import { z } from 'zod';
 import { bridgeDeviceIdSchema } from '../bridge/events.js';
-import { ptzCommandSchema } from '../bridge/commands.js';
+import { playbackControlSchema, ptzCommandSchema, recordSegmentSchema } from '../bridge/commands.js';
 import { courtCodeSchema } from './orgs.js';
 
 export const DEVICE_PROVISIONING_PATH = '/api/v1/provisioned-devices';
 export const LIVE_VIEWS_PATH = '/api/v1/live-views';
 export const CALLS_PATH = '/api/v1/calls';
+
+/** Local time `yyyy-MM-ddTHH:mm:ss`, as GB/T 28181 devices (and their recorders) use it. */
+export const deviceLocalTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/, 'must be yyyy-MM-ddTHH:mm:ss');
+export const mediaTransportSchema = z.enum(['udp', 'tcp_passive', 'tcp_active']);
 
 /** A device set up through the hub: a GB28181 camera/body camera (20-digit id) or an intercom (SIP user). */
 export const provisionedDeviceInputSchema = z
@@ -22,7 +26,7 @@ export const provisionedDeviceInputSchema = z
     /** Digest password; omitted on an update keeps the stored one, `null` removes it (the bridge's shared password applies). */
     password: z.string().min(4).max(128).nullable().optional(),
     /** How the device's video reaches the bridge (default UDP). */
-    mediaTransport: z.enum(['udp', 'tcp_passive', 'tcp_active']).nullable().default(null),
+    mediaTransport: mediaTransportSchema.nullable().default(null),
   })
   .strict();
 export type ProvisionedDeviceInput = z.input<typeof provisionedDeviceInputSchema>;
@@ -43,16 +47,54 @@ export const provisionedDeviceSchema = z.object({
 });
 export type ProvisionedDevice = z.infer<typeof provisionedDeviceSchema>;
 
-/** Open a live view of a device channel (the channel defaults to the device itself). */
+/**
+ * Open a live view of a device channel (the channel defaults to the device itself), or with
+ * `mode: 'playback'` a recording of it (录像回放) from `startTime` to `endTime`.
+ */
 export const liveViewRequestSchema = z
   .object({
     deviceId: bridgeDeviceIdSchema,
     channelId: bridgeDeviceIdSchema.optional(),
     /** The incident this view belongs to: the view is logged on its timeline. */
     incidentId: z.string().min(1).max(64).optional(),
+    /** How the video reaches the bridge for this view (absent: the device's provisioned `mediaTransport`, else UDP). */
+    transport: mediaTransportSchema.optional(),
+    mode: z.enum(['live', 'playback']).default('live'),
+    startTime: deviceLocalTimeSchema.optional(),
+    endTime: deviceLocalTimeSchema.optional(),
   })
-  .strict();
-export type LiveViewRequest = z.infer<typeof liveViewRequestSchema>;
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.mode === 'live' && (v.startTime || v.endTime))
+      ctx.addIssue({ code: 'custom', path: ['startTime'], message: 'a time range needs mode playback' });
+    if (v.mode === 'playback' && (!v.startTime || !v.endTime))
+      ctx.addIssue({ code: 'custom', path: ['startTime'], message: 'playback needs startTime and endTime' });
+    if (v.startTime && v.endTime && !(v.endTime > v.startTime))
+      ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'endTime must be after startTime' });
+  });
+export type LiveViewRequest = z.input<typeof liveViewRequestSchema>;
+
+/** Recordings of a device channel (RecordInfo) in a time range, local time. */
+export const deviceRecordsQuerySchema = z
+  .object({
+    channelId: bridgeDeviceIdSchema.optional(),
+    startTime: deviceLocalTimeSchema,
+    endTime: deviceLocalTimeSchema,
+    type: z.enum(['all', 'time', 'alarm', 'manual']).default('all'),
+  })
+  .strict()
+  .refine((v) => v.endTime > v.startTime, { path: ['endTime'], message: 'endTime must be after startTime' });
+export type DeviceRecordsQuery = z.input<typeof deviceRecordsQuerySchema>;
+export const deviceRecordsSchema = z.object({
+  records: z.array(recordSegmentSchema),
+  /** False: the recorder did not send all parts in time (a partial list). */
+  complete: z.boolean(),
+});
+export type DeviceRecords = z.infer<typeof deviceRecordsSchema>;
+
+/** Pause, resume, seek (s from the view's startTime) or speed of a playback view. */
+export const livePlaybackControlSchema = playbackControlSchema;
+export type LivePlaybackControl = z.infer<typeof livePlaybackControlSchema>;
 
 /** What the console needs to watch: the SFU room, a join token for it and the producer to consume. */
 export const liveViewSchema = z.object({
@@ -62,7 +104,12 @@ export const liveViewSchema = z.object({
   deviceName: z.string().optional(),
   channelId: z.string(),
   streamId: z.string(),
+  /** `ended`: a playback reached the end of the recording. */
   state: z.enum(['starting', 'live', 'stopped', 'failed', 'ended']),
+  /** `playback`: a recording, controlled with `POST …/:viewId/playback`. */
+  mode: z.enum(['live', 'playback']).optional(),
+  startTime: z.string().optional(),
+  endTime: z.string().optional(),
   room: z.string(),
   videoProducerId: z.string().optional(),
   audioProducerId: z.string().optional(),
@@ -102,7 +149,13 @@ export const callStartRequestSchema = z
 export type CallStartRequest = z.infer<typeof callStartRequestSchema>;
 
 /** Answer an inbound call (it rang in the console as `call.state` ringing, direction inbound). */
-export const callAnswerRequestSchema = z.object({ consoleProducerId: z.string().min(1).max(64).optional() }).strict();
+export const callAnswerRequestSchema = z
+  .object({
+    consoleProducerId: z.string().min(1).max(64).optional(),
+    /** The incident the call is about (its timeline gets the answered / ended entries). */
+    incidentId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
 
 export const callSchema = z.object({
   callId: z.string(),

@@ -28,6 +28,8 @@ export const hubEventSchemas = {
   'call.state': z.object({
     callId: z.string(),
     deviceId: z.string(),
+    /** The device's name (provisioned, else from its catalog or info), for the ringing banner. */
+    deviceName: z.string().optional(),
     direction: z.enum(['outbound', 'inbound']),
     state: z.enum(['ringing', 'answered', 'ended']),
     reason: z.string().optional(),
