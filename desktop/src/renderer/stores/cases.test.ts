@@ -124,7 +124,11 @@ describe('cases store', () => {
     expect(cases.canEdit).toBe(true);
     expect(cases.nodes.map((r) => [r.node.id, r.status, r.paused])).toEqual([[1, 'overdue', false]]);
 
-    expect(await cases.recordDeduction({ reason: 'suspension', startedOn: '2026-11-02', endedOn: '', note: '' })).toBe(true);
+    const recording = cases.recordDeduction({ reason: 'suspension', startedOn: '2026-11-02', endedOn: '', note: '' });
+    // While the request runs the store is busy (the UI disables its buttons) and refuses a second change.
+    expect(cases.busy).toBe(true);
+    expect(await cases.endDeduction(7, '2026-11-21')).toBe(false);
+    expect(await recording).toBe(true);
     const posted = fake.requests.find((r) => r.method === 'POST');
     expect(posted).toMatchObject({ authorization: 'Bearer tok', body: { reason: 'suspension', startedOn: '2026-11-02', note: '' } });
     expect(posted?.body).not.toHaveProperty('endedOn');
