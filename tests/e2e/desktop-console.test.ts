@@ -405,6 +405,14 @@ describe('desktop console', () => {
     await error.waitFor();
     expect(await error.innerText()).toContain('数据校验未通过');
     expect(await error.innerText()).toContain('结束日期须晚于开始日期');
+    // The same answer in English when the officer switches the UI language.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => error.innerText()).toContain('Validation failed');
+    expect(await error.innerText()).toContain('The end date must be after the start date');
+    expect(await panel.locator('[data-case-deductions] h3').innerText()).toBe('Deduction periods');
+    expect(await period.innerText()).toContain('ongoing');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => error.innerText()).toContain('数据校验未通过');
     const stored = await call('GET', `/api/v1/cases/${encodeURIComponent(caseNo)}`, undefined, officerToken);
     expect(stored.body.deductions).toHaveLength(1);
     expect(stored.body.deductions[0].endedOn).toBeNull();
