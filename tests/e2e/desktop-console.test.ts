@@ -85,7 +85,7 @@ async function seed(): Promise<string> {
   return officer;
 }
 
-async function openSignedIn(hash: string): Promise<Page> {
+async function openSignedIn(hash: string, user: { username: string; password: string } = OFFICER): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   page.on('request', (request) => {
     const url = new URL(request.url());
@@ -112,8 +112,8 @@ async function openSignedIn(hash: string): Promise<Page> {
   });
   await page.goto(`${env.hubUrl}/${hash}`);
   await page.getByRole('heading', { name: '执行指挥中心' }).waitFor();
-  await page.locator('input[name="username"]').fill(OFFICER.username);
-  await page.locator('input[name="password"]').fill(OFFICER.password);
+  await page.locator('input[name="username"]').fill(user.username);
+  await page.locator('input[name="password"]').fill(user.password);
   await page.getByRole('button', { name: '登录' }).click();
   return page;
 }
@@ -440,6 +440,21 @@ describe('desktop console', () => {
     expect(await nodeRow.locator('[data-supervised][data-state="issued"]').count()).toBe(1);
     await page.screenshot({ path: join(shots, 'case-detail.png') });
     await page.close();
+
+    // A viewer sees the case, its periods and orders, but no form to change them.
+    const viewer = { username: 'viewer1', password: 'viewer-pass-123' };
+    const admin = await login('admin', ADMIN_PASSWORD);
+    expect((await call('POST', '/api/v1/people', { ...viewer, name: '赵查看', role: 'viewer', court: null }, admin)).status).toBe(201);
+    const viewerPage = await openSignedIn('#/console', viewer);
+    await viewerPage.locator('[data-link-state="online"]').waitFor({ timeout: 15_000 });
+    await viewerPage.locator('[data-tab="overdue"]').click();
+    await viewerPage.locator('[data-case-search] input[name="caseNo"]').fill(caseNo);
+    await viewerPage.locator('[data-case-search] button[type="submit"]').click();
+    const seen = viewerPage.locator(`[data-panel="case"][data-case="${caseNo}"]`);
+    await seen.locator('[data-case-deductions] li[data-reason="public_notice"][data-open]').waitFor();
+    expect(await seen.locator('[data-case-orders] li').count()).toBe(1);
+    expect(await seen.locator('[data-add-deduction], [data-end-deduction], [data-issue]').count()).toBe(0);
+    await viewerPage.close();
     expect(pageErrors.join('\n')).toBe('');
   });
 });
