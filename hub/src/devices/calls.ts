@@ -23,15 +23,21 @@ import type { BridgeClient } from '../bridge-link/index.js';
 import { deviceCourt, intercomFor } from './device-court.js';
 import { checkIncident, joinTokenFor, sfuSocketUrl } from './live-views.js';
 import { getProvisioned } from './provisioned.js';
-import { callDevice, linkCall, logCallStateNow } from './call-log.js';
+import { callDevice, deviceName, linkCall, logCallStateNow } from './call-log.js';
+import type { Db } from '../store/database.js';
 
-const callOf = (info: CallInfo, deviceId: string): Call => ({
-  callId: info.callId,
-  deviceId: info.deviceId ?? deviceId,
-  state: info.state,
-  ...(info.room ? { room: info.room } : {}),
-  ...(info.producerId ? { producerId: info.producerId } : {}),
-});
+const callOf = (db: Db, info: CallInfo, fallbackDeviceId: string): Call => {
+  const deviceId = info.deviceId ?? fallbackDeviceId;
+  const name = deviceName(db, deviceId);
+  return {
+    callId: info.callId,
+    deviceId,
+    ...(name ? { deviceName: name } : {}),
+    state: info.state,
+    ...(info.room ? { room: info.room } : {}),
+    ...(info.producerId ? { producerId: info.producerId } : {}),
+  };
+};
 
 export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer): void {
   const { app, auth } = ctx;
@@ -48,7 +54,7 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
   /** Calls the bridge has now (a console that reloads finds the inbound calls still ringing). */
   app.get(CALLS_PATH, { preHandler: callers }, async () => {
     const { calls } = await bridge.call('listCalls', {}, {});
-    return { calls: calls.map((c) => ({ ...callOf(c, c.deviceId ?? ''), ...(c.direction ? { direction: c.direction } : {}) })) };
+    return { calls: calls.map((c) => ({ ...callOf(ctx.db, c, ''), ...(c.direction ? { direction: c.direction } : {}) })) };
   });
 
   app.post(`${CALLS_PATH}/media`, { preHandler: callers }, async (request) => {
@@ -77,7 +83,7 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
         ...(input.consoleProducerId ? { consoleProducerId: input.consoleProducerId } : {}),
       },
     );
-    const call = callOf(info, deviceId);
+    const call = callOf(ctx.db, info, deviceId);
     linkCall(ctx.db, call.callId, call.deviceId, input.incidentId ?? null, new Date(ctx.now()).toISOString());
     const target = getProvisioned(ctx.db, deviceId)?.device.name ?? deviceId;
     if (input.incidentId) actOnIncident(ctx, actorOf(request), input.incidentId, { kind: 'call_made', target, note: '' });
@@ -103,7 +109,7 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
     const at = new Date(ctx.now()).toISOString();
     linkCall(ctx.db, callId, deviceId, incidentId ?? null, at);
     logCallStateNow(ctx, actorOf(request), 'call.answer', { callId, deviceId, state: answer.state });
-    return callOf(answer, deviceId);
+    return callOf(ctx.db, answer, deviceId);
   });
 
   app.delete(`${CALLS_PATH}/:callId`, { preHandler: callers }, async (request) => {
@@ -111,6 +117,6 @@ export function registerCalls(ctx: HubContext, bridge: BridgeClient, key: Buffer
     const deviceId = await deviceOfCall(request, callId);
     const answer = await bridge.call('hangUp', { callId }, {});
     logCallStateNow(ctx, actorOf(request), 'call.hang_up', { callId, deviceId, state: answer.state });
-    return callOf(answer, deviceId);
+    return callOf(ctx.db, answer, deviceId);
   });
 }

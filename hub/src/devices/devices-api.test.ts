@@ -287,7 +287,7 @@ describe('live views, PTZ and calls relayed to the bridge (fake bridge, real SQL
 
     const listed = await w.hub.call('GET', '/api/v1/calls', undefined, w.officer);
     expect(listed.body.calls).toEqual([
-      { callId: 'in-1', deviceId: INTERCOM, state: 'ringing', direction: 'inbound', room: 'intercom:1001' },
+      { callId: 'in-1', deviceId: INTERCOM, deviceName: '大厅对讲', state: 'ringing', direction: 'inbound', room: 'intercom:1001' },
     ]);
     const answered = await w.hub.call('POST', '/api/v1/calls/in-1/answer', { consoleProducerId: 'mic-2' }, w.officer);
     expect(answered.body).toMatchObject({ callId: 'in-1', state: 'answered', deviceId: INTERCOM });

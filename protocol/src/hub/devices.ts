@@ -160,6 +160,8 @@ export const callAnswerRequestSchema = z
 export const callSchema = z.object({
   callId: z.string(),
   deviceId: z.string(),
+  /** The device's name (provisioned, else from its catalog or info), when the hub knows one. */
+  deviceName: z.string().optional(),
   state: z.enum(['ringing', 'answered', 'ended']),
   /** Given in the list of calls (`GET /api/v1/calls`). */
   direction: z.enum(['outbound', 'inbound']).optional(),
