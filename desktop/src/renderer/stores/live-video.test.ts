@@ -52,6 +52,21 @@ const hubRoute: Route = (r) => {
   return undefined;
 };
 
+const RANGE = { startTime: '2026-11-21T08:00:00', endTime: '2026-11-21T08:30:00' };
+const PLAYBACK = { ...VIEW, viewId: 'view-2', streamId: `${CAM}:${CAM}:playback`, mode: 'playback', ...RANGE };
+const playbackRoute: Route = (r) => {
+  if (r.path === `/api/v1/devices/${CAM}/records`)
+    return { status: 200, body: { records: [{ channelId: CAM, ...RANGE, type: 'time' }], complete: false } };
+  if (r.path === '/api/v1/live-views' && r.method === 'POST')
+    return { status: 201, body: (r.body as { mode?: string }).mode === 'playback' ? PLAYBACK : VIEW };
+  if (r.path === '/api/v1/live-views/view-2/playback')
+    return (r.body as { action: string }).action === 'seek'
+      ? { status: 409, body: { error: { code: 'conflict', message: '与现有数据冲突', messageEn: 'Device bridge: refused' } } }
+      : { status: 200, body: { viewId: 'view-2', state: 'live' } };
+  if (r.path.startsWith('/api/v1/live-views/') && r.method === 'DELETE') return { status: 200, body: { closed: true } };
+  return undefined;
+};
+
 describe('live video store', () => {
   beforeEach(() => {
     sessionDeps.fetchImpl = undefined;
@@ -150,5 +165,76 @@ describe('live video store', () => {
     });
     await vi.waitFor(() => expect(live.status).toBe('error'));
     expect(live.error?.messageEn).toContain('no RTP');
+  });
+
+  it('lists recordings, plays one in place of the live view, pauses, resumes and changes speed; a failed control says so', async () => {
+    const { live, requests, sessions } = setup(playbackRoute);
+    await live.open(CAM);
+    await live.searchRecords(CAM, CAM, RANGE.startTime, RANGE.endTime);
+    expect(requests.at(-1)).toMatchObject({ path: `/api/v1/devices/${CAM}/records`, body: { channelId: CAM, ...RANGE } });
+    expect(live.records).toEqual([{ channelId: CAM, ...RANGE, type: 'time' }]);
+    expect(live.recordsComplete).toBe(false);
+    await live.playRecording(CAM, live.records[0]!);
+    expect(requests.find((r) => r.method === 'DELETE')?.path).toBe('/api/v1/live-views/view-1');
+    expect(requests.filter((r) => r.path === '/api/v1/live-views' && r.method === 'POST').at(-1)?.body).toEqual({
+      deviceId: CAM,
+      channelId: CAM,
+      mode: 'playback',
+      ...RANGE,
+    });
+    expect(live.view?.mode).toBe('playback');
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0]!.closed).toBe(true);
+    await live.controlPlayback({ action: 'pause' });
+    expect(live.paused).toBe(true);
+    await live.controlPlayback({ action: 'resume' });
+    await live.controlPlayback({ action: 'speed', scale: 2 });
+    expect([live.paused, live.speed]).toEqual([false, 2]);
+    await live.controlPlayback({ action: 'seek', offsetS: 60 });
+    expect(live.playbackError).toMatchObject({ code: 'conflict', messageZh: '与现有数据冲突' });
+    expect(requests.filter((r) => r.path.endsWith('/playback')).map((r) => r.body)).toEqual([
+      { action: 'pause' },
+      { action: 'resume' },
+      { action: 'speed', scale: 2 },
+      { action: 'seek', offsetS: 60 },
+    ]);
+  });
+
+  it('says 回放结束 when the playback reached the end of the recording, not an error', async () => {
+    const { live, socket, sessions } = setup(playbackRoute);
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await live.open(CAM, { mode: 'playback', ...RANGE });
+    sessions[0]!.addTrack('video', 'pv');
+    live.markPlaying();
+    socket().frame({
+      type: 'event',
+      event: {
+        seq: 1,
+        at: '2026-11-22T00:00:00.000Z',
+        type: 'stream.state',
+        court: null,
+        data: { streamId: PLAYBACK.streamId, deviceId: CAM, channelId: CAM, state: 'ended', reason: 'end of the recording' },
+      },
+    });
+    await vi.waitFor(() => expect(live.status).toBe('ended'));
+    expect(live.error).toBeNull();
+    live.markPlaying(); // a last frame shows: still ended
+    sessions[0]!.emit('state', 'reconnecting');
+    expect(live.status).toBe('ended');
+  });
+
+  it('shows the hub’s error when the recording search fails, and no recordings', async () => {
+    const { live } = setup((r) =>
+      r.path.endsWith('/records')
+        ? {
+            status: 503,
+            body: { error: { code: 'unavailable', message: '服务暂不可用', messageEn: 'The device bridge cannot be reached' } },
+          }
+        : undefined,
+    );
+    await live.searchRecords(CAM, CAM, RANGE.startTime, RANGE.endTime);
+    expect(live.records).toEqual([]);
+    expect(live.recordsError).toMatchObject({ code: 'unavailable', messageZh: '服务暂不可用' });
+    expect(live.searching).toBe(false);
   });
 });

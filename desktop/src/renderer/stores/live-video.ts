@@ -2,21 +2,34 @@
  * The console's live video tile (store `liveVideo`, 调阅视频): asks the hub for a live view of
  * a device channel, joins the SFU room it names and exposes the device's video track, with
  * the tile's state (connecting → playing; reconnecting; error) and PTZ through the hub.
+ * Recorder playback (回放): lists a channel's recordings in a time range, plays one as a
+ * playback view with pause / resume / speed; a playback that reached its end is `ended`.
  */
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { SfuClientEvent } from '@cc/sfu-client';
-import type { LiveView, PtzCommand } from '@cc/protocol';
+import type { LivePlaybackControl, LiveView, PtzCommand, RecordSegment } from '@cc/protocol';
 import { useLinkStore } from './link';
 import { mediaDeps, mediaErrorOf, type MediaError, type MediaSession } from './media-session';
 import { useSessionStore } from './session';
 
-export type LiveStatus = 'idle' | 'connecting' | 'playing' | 'reconnecting' | 'error';
+/** `ended`: a playback reached the end of the recording (回放结束), not an error. */
+export type LiveStatus = 'idle' | 'connecting' | 'playing' | 'reconnecting' | 'ended' | 'error';
+export interface OpenOptions {
+  channelId?: string;
+  incidentId?: string;
+  transport?: 'udp' | 'tcp_passive' | 'tcp_active';
+  mode?: 'live' | 'playback';
+  startTime?: string;
+  endTime?: string;
+}
 
 /** The hub closes a view whose lease (10 min) is not renewed: renew well before. */
 export const RENEW_EVERY_MS = 4 * 60_000;
 const JOIN_FAILED = { zh: '无法连接音视频服务', en: 'Cannot reach the media server' };
 const STREAM_FAILED = { zh: '设备视频中断', en: 'The device stream stopped' };
+const RECORDS_FAILED = { zh: '录像查询失败', en: 'Recording search failed' };
+const CONTROL_FAILED = { zh: '回放控制失败', en: 'Playback control failed' };
 
 export const useLiveVideoStore = defineStore('liveVideo', () => {
   const session = useSessionStore();
@@ -26,6 +39,14 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
   const error = ref<MediaError | null>(null);
   const ptzError = ref<MediaError | null>(null);
   const track = shallowRef<MediaStreamTrack | null>(null);
+  /** Recordings found by the last search (回放), and its error. */
+  const records = ref<RecordSegment[]>([]);
+  const recordsComplete = ref(true);
+  const recordsError = ref<MediaError | null>(null);
+  const searching = ref(false);
+  const paused = ref(false);
+  const speed = ref(1);
+  const playbackError = ref<MediaError | null>(null);
   let media: MediaSession | undefined;
   let offs: (() => void)[] = [];
   let renewal: ReturnType<typeof setInterval> | undefined;
@@ -49,7 +70,7 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
         if (t.track === track.value) track.value = null;
       }),
       m.on(SfuClientEvent.State, (state) => {
-        if (status.value === 'error') return;
+        if (status.value === 'error' || status.value === 'ended') return;
         if (state === 'reconnecting') status.value = 'reconnecting';
         // Back in the room: frames must flow again before the tile says playing.
         if (state === 'connected' && status.value === 'reconnecting') status.value = 'connecting';
@@ -58,10 +79,12 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     pick();
   }
 
-  async function open(deviceId: string, options: { channelId?: string; incidentId?: string } = {}): Promise<void> {
-    await close();
+  async function open(deviceId: string, options: OpenOptions = {}): Promise<void> {
+    // Straight from one view to the next: the tile stays up (no idle in between).
+    const previous = teardown();
     const gen = ++generation;
     status.value = 'connecting';
+    if (previous) void session.api.closeLiveView(previous.viewId).catch(() => undefined);
     error.value = null;
     let v: LiveView;
     try {
@@ -90,10 +113,11 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
 
   /** The tile's video element shows frames. */
   function markPlaying(): void {
-    if (view.value && status.value !== 'error') status.value = 'playing';
+    if (view.value && status.value !== 'error' && status.value !== 'ended') status.value = 'playing';
   }
 
-  async function close(): Promise<void> {
+  /** Leaves the SFU and forgets the view; returns the view the hub must close. */
+  function teardown(): LiveView | null {
     generation += 1;
     clearInterval(renewal);
     renewal = undefined;
@@ -104,10 +128,54 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     const v = view.value;
     view.value = null;
     track.value = null;
-    status.value = 'idle';
     error.value = null;
     ptzError.value = null;
+    playbackError.value = null;
+    paused.value = false;
+    speed.value = 1;
+    return v;
+  }
+
+  async function close(): Promise<void> {
+    const v = teardown();
+    status.value = 'idle';
     if (v) await session.api.closeLiveView(v.viewId).catch(() => undefined);
+  }
+
+  /** Recordings of a channel in a local-time range (yyyy-MM-ddTHH:mm:ss). */
+  async function searchRecords(deviceId: string, channelId: string, startTime: string, endTime: string): Promise<void> {
+    searching.value = true;
+    recordsError.value = null;
+    try {
+      const found = await session.api.deviceRecords(deviceId, { channelId, startTime, endTime });
+      records.value = found.records;
+      recordsComplete.value = found.complete;
+    } catch (e) {
+      records.value = [];
+      recordsError.value = mediaErrorOf(e, RECORDS_FAILED);
+    } finally {
+      searching.value = false;
+    }
+  }
+
+  /** Plays one recording of the viewed device (a playback view replaces the live one). */
+  function playRecording(deviceId: string, segment: RecordSegment): Promise<void> {
+    return open(deviceId, { channelId: segment.channelId, mode: 'playback', startTime: segment.startTime, endTime: segment.endTime });
+  }
+
+  /** Pause, resume or speed of the playback view. */
+  async function controlPlayback(control: LivePlaybackControl): Promise<void> {
+    const v = view.value;
+    if (!v || v.mode !== 'playback') return;
+    try {
+      await session.api.playbackControl(v.viewId, control);
+      playbackError.value = null;
+      if (control.action === 'pause') paused.value = true;
+      if (control.action === 'resume') paused.value = false;
+      if (control.action === 'speed') speed.value = control.scale;
+    } catch (e) {
+      playbackError.value = mediaErrorOf(e, CONTROL_FAILED);
+    }
   }
 
   /** PTZ on the viewed channel: `move` while a button is held, `stop` on release. */
@@ -126,6 +194,7 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
   function follow(): () => void {
     const off = link.on('stream.state', (data) => {
       if (!view.value || data.streamId !== view.value.streamId) return;
+      if (data.state === 'ended') status.value = 'ended';
       if (data.state === 'failed' || data.state === 'stopped') fail(mediaErrorOf(new Error(data.reason ?? data.state), STREAM_FAILED));
     });
     return () => {
@@ -134,5 +203,26 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     };
   }
 
-  return { view, status, error, ptzError, track, open, close, markPlaying, ptz, follow };
+  return {
+    view,
+    status,
+    error,
+    ptzError,
+    track,
+    open,
+    close,
+    markPlaying,
+    ptz,
+    follow,
+    records,
+    recordsComplete,
+    recordsError,
+    searching,
+    paused,
+    speed,
+    playbackError,
+    searchRecords,
+    playRecording,
+    controlPlayback,
+  };
 });
