@@ -116,6 +116,18 @@ describe('import pipeline (check worker + writes on the hub thread)', () => {
     expect(stored(piped.ctx.db)).toEqual(stored(single.ctx.db));
   });
 
+  it('starts a new worker for the next import after the worker died', async () => {
+    const first = await checkWorkerOf(piped.ctx);
+    await first.close();
+    expect(first.alive).toBe(false);
+    const input = records();
+    const report = await importCasesSliced(piped.ctx, SYSTEM_ACTOR, input, undefined, { slice: 7, worker: true });
+    const second = await checkWorkerOf(piped.ctx);
+    expect(second).not.toBe(first);
+    expect(second.checkedSlices).toBe(6);
+    expect(report).toEqual(importCases(single.ctx, SYSTEM_ACTOR, input));
+  });
+
   it('writes one audit entry per slice that has rows to write, and one for an import with none', async () => {
     const audit = () =>
       (piped.ctx.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'cases.import'").get() as { n: number }).n;
