@@ -91,7 +91,7 @@ describe('intercom store', () => {
             status: 200,
             body: {
               calls: [
-                { callId: 'old-in', deviceId: DEVICE, state: 'ringing', direction: 'inbound' },
+                { callId: 'old-in', deviceId: DEVICE, deviceName: '大厅对讲', state: 'ringing', direction: 'inbound' },
                 { callId: 'busy', deviceId: DEVICE, state: 'answered', direction: 'inbound' },
                 { callId: 'out', deviceId: DEVICE, state: 'ringing', direction: 'outbound' },
               ],
@@ -100,6 +100,7 @@ describe('intercom store', () => {
         : hubRoute(r),
     );
     await vi.waitFor(() => expect(intercom.incoming.map((c) => c.callId)).toEqual(['old-in']));
+    expect(intercom.incoming[0]?.deviceName).toBe('大厅对讲');
   });
 
   it('applies call state that arrived before the hub answered startCall', async () => {
@@ -117,16 +118,19 @@ describe('intercom store', () => {
 
   it('rings inbound calls until accepted or declined, and drops them when the device gives up', async () => {
     const { intercom, requests, sessions, callEvent } = setup(hubRoute);
-    callEvent({ callId: 'in1', deviceId: DEVICE, direction: 'inbound', state: 'ringing' });
+    callEvent({ callId: 'in1', deviceId: DEVICE, deviceName: '大厅对讲', direction: 'inbound', state: 'ringing' });
     callEvent({ callId: 'in2', deviceId: '1002', direction: 'inbound', state: 'ringing' });
-    expect(intercom.incoming.map((c) => c.callId)).toEqual(['in1', 'in2']);
+    expect(intercom.incoming.map((c) => [c.callId, c.deviceName])).toEqual([
+      ['in1', '大厅对讲'],
+      ['in2', undefined],
+    ]);
     callEvent({ callId: 'in2', deviceId: '1002', direction: 'inbound', state: 'ended', reason: 'cancelled' });
     expect(intercom.incoming.map((c) => c.callId)).toEqual(['in1']);
 
     expect(await intercom.accept('in1')).toBe(true);
     expect(requests.find((r) => r.path === '/api/v1/calls/in1/answer')?.body).toEqual({ consoleProducerId: 'producer-microphone' });
     expect(intercom.incoming).toEqual([]);
-    expect(intercom.current).toMatchObject({ callId: 'in1', state: 'answered', direction: 'inbound' });
+    expect(intercom.current).toMatchObject({ callId: 'in1', deviceName: '大厅对讲', state: 'answered', direction: 'inbound' });
     expect(sessions).toHaveLength(1);
 
     callEvent({ callId: 'in3', deviceId: '1003', direction: 'inbound', state: 'ringing' });

@@ -15,10 +15,14 @@ import { useSessionStore } from './session';
 export interface CallView {
   callId: string;
   deviceId: string;
+  /** The device's name when the hub knows one (the banner shows it rather than a 20-digit id). */
+  deviceName?: string;
   direction: 'outbound' | 'inbound';
   state: 'ringing' | 'answered' | 'ended';
   reason?: string;
 }
+
+const named = (deviceName: string | undefined): { deviceName?: string } => (deviceName ? { deviceName } : {});
 
 const CALL_FAILED = { zh: '通话失败', en: 'The call failed' };
 
@@ -80,7 +84,13 @@ export const useIntercomStore = defineStore('intercom', () => {
     return run(async () => {
       const { producerId, called } = await joinWithMicrophone(deviceId);
       const call = await session.api.startCall({ deviceId, consoleProducerId: producerId, ...(incidentId ? { incidentId } : {}) });
-      current.value = { callId: call.callId, deviceId: call.deviceId || called, direction: 'outbound', state: call.state };
+      current.value = {
+        callId: call.callId,
+        deviceId: call.deviceId || called,
+        ...(call.deviceName ? { deviceName: call.deviceName } : {}),
+        direction: 'outbound',
+        state: call.state,
+      };
       const raced = early.get(call.callId);
       early.clear();
       if (raced) onCallState(raced);
@@ -136,7 +146,7 @@ export const useIntercomStore = defineStore('intercom', () => {
     const others = incoming.value.filter((c) => c.callId !== data.callId);
     incoming.value =
       data.state === 'ringing'
-        ? [...others, { callId: data.callId, deviceId: data.deviceId, direction: 'inbound', state: 'ringing' }]
+        ? [...others, { callId: data.callId, deviceId: data.deviceId, ...named(data.deviceName), direction: 'inbound', state: 'ringing' }]
         : others;
   }
 
@@ -148,7 +158,7 @@ export const useIntercomStore = defineStore('intercom', () => {
       const known = new Set(incoming.value.map((c) => c.callId));
       const added = ringing
         .filter((c) => !known.has(c.callId) && c.callId !== current.value?.callId)
-        .map((c): CallView => ({ callId: c.callId, deviceId: c.deviceId, direction: 'inbound', state: 'ringing' }));
+        .map((c): CallView => ({ callId: c.callId, deviceId: c.deviceId, ...named(c.deviceName), direction: 'inbound', state: 'ringing' }));
       incoming.value = [...incoming.value.filter((c) => ringing.some((r) => r.callId === c.callId)), ...added];
     } catch {
       // The bridge is down: no call can ring anyway; events bring the next ones.
