@@ -66,9 +66,9 @@ export class CheckWorker {
       now: context.now,
     };
     const job = this.nextJob++;
+    this.post({ kind: 'begin', job, context: wire, duplicates: [...duplicates] });
     if (this.jobs.size === 0) this.worker.ref();
     this.jobs.add(job);
-    this.post({ kind: 'begin', job, context: wire, duplicates: [...duplicates] });
     return { job, types };
   }
 
