@@ -5,15 +5,21 @@
  * rings, opens the incident and clicks 调阅视频: the hub asks the real bridge to INVITE the
  * camera, the PS-over-RTP video goes through the real SFU, and the console's video element
  * decodes frames. A held PTZ arrow reaches the camera as a PTZCmd (move, then stop on
- * release); closing the tile makes the bridge hang up (BYE) after its idle grace.
+ * release); 回放 lists the camera's recordings (RecordInfo) and plays one, paused and sped up
+ * (MANSRTSP in INFO); closing the tile makes the bridge hang up (BYE) after its idle grace.
+ * Then, through the API: a live view survives a hub restart, and a bridge viewer the
+ * restarted hub does not know is dropped (its stream stops).
  */
 import { execFileSync } from 'node:child_process';
 import type { Socket } from 'node:dgram';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMansrtsp } from '../../device-bridge/src/gb28181/mansrtsp.js';
 import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
 import { PsVideoSource } from '../../device-bridge/src/sim/ps-video-source.js';
+import { loadJoinTokenKey, serviceAuthorization } from '../../runtime/src/join-token.js';
 import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
 
@@ -32,6 +38,8 @@ let fleet: GbFleet | undefined;
 let browser: Browser | undefined;
 /** PTZCmd values the simulated camera received in DeviceControl MESSAGEs, in order. */
 const ptzCmds: string[] = [];
+/** MANSRTSP requests (PLAY, PAUSE) the simulated camera received in INFO, with their Scale. */
+const rtspCmds: string[] = [];
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${t.hubUrl}${path}`, {
@@ -67,6 +75,11 @@ function recordPtz(target: GbFleet): void {
   glue.receive = (socket, data) => {
     const ptz = /<PTZCmd>([0-9A-F]{16})<\/PTZCmd>/i.exec(data.toString('latin1'))?.[1];
     if (ptz) ptzCmds.push(ptz.toUpperCase());
+    const text = data.toString('latin1');
+    if (text.startsWith('INFO ')) {
+      const rtsp = parseMansrtsp(text.slice(text.indexOf('\r\n\r\n') + 4));
+      rtspCmds.push(`${rtsp.method}${rtsp.scale !== undefined ? ` ${rtsp.scale}` : ''}`);
+    }
     receive(socket, data);
   };
 }
@@ -91,6 +104,7 @@ beforeAll(async () => {
     serverId: '34020000002000000001',
     domain: '3402000000',
     devices: [{ deviceId: CAM, password: CAM_PASSWORD }],
+    answerQueries: true,
     video: () => new PsVideoSource(video, 25),
   });
   recordPtz(fleet);
@@ -194,6 +208,36 @@ describe('console live video of an SOS camera (real hub, SFU, bridge, simulated 
     expect(ptzCmds[0]!.slice(0, 8)).toBe('A50F0102');
     expect(ptzCmds.at(-1)!.slice(0, 8)).toBe('A50F0100');
 
+    // 回放: the camera's recordings in the default range (the last hour), play the first, pause, double speed.
+    await tile.locator('[data-video-playback]').click();
+    await tile.locator('[data-playback-search]').click();
+    await tile
+      .locator('[data-playback-record]')
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(async (error: unknown) => {
+        const log = [hub!, bridge!].flatMap((r) =>
+          r
+            .output()
+            .split('\n')
+            .filter((l) => /record|bridge unreachable|request failed/i.test(l)),
+        );
+        throw new Error(`no recordings listed; the tile says: ${await tile.innerText()}; logs: ${log.slice(-6).join('\n')}`, {
+          cause: error,
+        });
+      });
+    expect(await tile.locator('[data-playback-record]').count()).toBe(2);
+    await tile.locator('[data-playback-play]').first().click();
+    await tile.locator('[data-playback-controls]').waitFor();
+    await detail.locator('[data-video-tile][data-state="playing"]').waitFor({ timeout: 60_000 });
+    await tile.locator('[data-playback-pause]').click();
+    await tile.locator('[data-playback-resume]').waitFor();
+    await tile.locator('[data-playback-speed="2"]').click();
+    await waitFor('PAUSE and Scale 2 at the camera', () => (rtspCmds.length >= 2 ? true : undefined), 15_000);
+    expect(rtspCmds[0]).toBe('PAUSE');
+    expect(rtspCmds[1]).toBe('PLAY 2');
+    expect(await tile.locator('[role="alert"]').count()).toBe(0);
+
     await tile.locator('[data-video-close]').click();
     await detail.locator('[data-video-tile]').waitFor({ state: 'detached' });
     await waitFor('BYE at the camera', () => (fleet!.sessions.size === 0 ? true : undefined), 20_000);
@@ -206,5 +250,41 @@ describe('console live video of an SOS camera (real hub, SFU, bridge, simulated 
       data: { deviceId: CAM },
     });
     await page.close();
+  });
+
+  it('keeps a live view over a hub restart and drops the bridge viewer the restarted hub does not know (API)', async () => {
+    const officer = await login(OFFICER.username, OFFICER.password);
+    const kept = await call('POST', '/api/v1/live-views', { deviceId: CAM }, officer);
+    const lost = await call('POST', '/api/v1/live-views', { deviceId: CAM }, officer);
+    expect([kept.status, lost.status]).toEqual([201, 201]);
+    expect(lost.body.streamId).toBe(kept.body.streamId);
+    const bridgeViewers = async (): Promise<string[]> => {
+      const response = await fetch(`${t.bridgeUrl}/api/v1/streams`, {
+        headers: { authorization: serviceAuthorization(loadJoinTokenKey(t.dataDir), 'hub') },
+      });
+      const { streams } = (await response.json()) as { streams: { streamId: string; viewerIds: string[] }[] };
+      return streams.find((x) => x.streamId === kept.body.streamId)?.viewerIds.sort() ?? [];
+    };
+    expect(await bridgeViewers()).toEqual(expect.arrayContaining([kept.body.viewId, lost.body.viewId]));
+
+    hub!.child.kill('SIGTERM');
+    await hub!.exited;
+    // The hub loses one view while it is down (as a view closed while the bridge was unreachable would be).
+    const db = new Database(join(t.dataDir, 'hub.sqlite'));
+    expect(db.prepare('DELETE FROM live_views WHERE view_id = ?').run(lost.body.viewId).changes).toBe(1);
+    db.close();
+    hub = startNode('hub/dist/main.js', [], t.env);
+    await healthy('hub', t.hubUrl, hub);
+
+    await waitFor('the unknown viewer dropped at the bridge', async () =>
+      (await bridgeViewers()).includes(lost.body.viewId) ? undefined : true,
+    );
+    expect(await bridgeViewers()).toContain(kept.body.viewId);
+    const again = await login(OFFICER.username, OFFICER.password);
+    expect((await call('POST', `/api/v1/live-views/${kept.body.viewId}/token`, {}, again)).status).toBe(200);
+    expect((await call('POST', `/api/v1/live-views/${lost.body.viewId}/token`, {}, again)).status).toBe(404);
+    expect(fleet!.sessions.size).toBe(1);
+    expect((await call('DELETE', `/api/v1/live-views/${kept.body.viewId}`, undefined, again)).status).toBe(200);
+    await waitFor('BYE at the camera', () => (fleet!.sessions.size === 0 ? true : undefined), 20_000);
   });
 });
