@@ -36,6 +36,8 @@ let phone: ChildProcess | undefined;
 /** The phone's ctrl_tcp commands (`dial`, `hangup`). */
 let phoneCommand: ((command: string, params?: string) => Promise<void>) | undefined;
 let browser: Browser | undefined;
+/** The SOS incident of the first test (the intercom's unit raised it). */
+let incidentOfSos = '';
 
 async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${t.hubUrl}${path}`, {
@@ -204,7 +206,7 @@ describe('console intercom calls (real hub, SFU, bridge, baresip intercom, simul
     await detail.locator('[data-action="call_made"]').click();
     const panel = detail.locator('[data-call-panel]');
     await panel.waitFor();
-    expect(await panel.innerText()).toContain(INTERCOM);
+    expect(await panel.innerText()).toContain('海淀单兵对讲'); // the name, not the SIP user
     await detail.locator('[data-call-panel][data-call-state="answered"]').waitFor({ timeout: 30_000 });
     expect(await panel.locator('[data-call-state-label]').innerText()).toBe('通话中');
     const answeredMs = Math.round(performance.now() - clickedAt);
@@ -225,6 +227,17 @@ describe('console intercom calls (real hub, SFU, bridge, baresip intercom, simul
       actorName: OFFICER.name,
       data: { target: '海淀单兵对讲' },
     });
+    // The intercom picked up (the bridge said so), the officer hung up: each once on the incident.
+    const calls = (incident.body.timeline as { kind: string; actorName: string; data: { target?: string } }[]).filter((e) =>
+      ['call_answered', 'call_ended'].includes(e.kind),
+    );
+    expect(calls.map((e) => [e.kind, e.data.target])).toEqual([
+      ['call_answered', '海淀单兵对讲'],
+      ['call_ended', '海淀单兵对讲'],
+    ]);
+    expect(calls[1]!.actorName).toBe(OFFICER.name);
+    await detail.locator('[data-timeline] li[data-kind="call_ended"]').waitFor();
+    incidentOfSos = incidentId!;
   });
 
   it('an intercom dialling the console rings with a banner; accepting answers the call', async () => {
@@ -232,7 +245,7 @@ describe('console intercom calls (real hub, SFU, bridge, baresip intercom, simul
     await phoneCommand!('dial', `sip:${CONSOLE_NUMBER}@${BRIDGE_HOST}:${sipPort}`);
     const banner = page.locator('[data-inbound-call]');
     await banner.waitFor({ timeout: 20_000 });
-    expect(await banner.innerText()).toContain(INTERCOM);
+    expect(await banner.innerText()).toContain('海淀单兵对讲'); // the provisioned name, not the SIP user
     const shot = join(t.dataDir, 'console-inbound-call.png');
     await page.screenshot({ path: shot });
     console.log(`console inbound call screenshot: ${shot}`);
@@ -243,6 +256,16 @@ describe('console intercom calls (real hub, SFU, bridge, baresip intercom, simul
     await waitFor('console hears the intercom', async () => ((await hearsIntercom(page)) ? true : undefined), 30_000);
     await detail.locator('[data-call-hangup]').click();
     await detail.locator('[data-call-panel][data-call-state="ended"]').waitFor({ timeout: 15_000 });
+    // The inbound call belongs to the open SOS incident of the intercom's unit.
+    const officer = await login(OFFICER.username, OFFICER.password);
+    const kinds = async (): Promise<string[]> =>
+      ((await call('GET', `/api/v1/incidents/${incidentOfSos}`, undefined, officer)).body.timeline as { kind: string }[]).map(
+        (e) => e.kind,
+      );
+    await waitFor('the inbound call ended on the incident', async () =>
+      (await kinds()).filter((k) => k === 'call_ended').length === 2 ? true : undefined,
+    );
+    expect((await kinds()).filter((k) => k === 'call_answered')).toHaveLength(2);
     await page.close();
   });
 });
