@@ -1,7 +1,8 @@
 /**
- * Preparing a fleet against a stand-in hub (a small HTTP server answering the three GETs the
- * real hub serves; the e2e test runs the real one): the demo check, the files written, the
- * bridge's own devices kept, passwords stable across runs, and the service authorization sent.
+ * Preparing a fleet against a stand-in hub (a small HTTP server answering the three GETs and
+ * the fleet-devices POST the real hub serves; the e2e test runs the real one): the demo check,
+ * the files written, the bridge's own devices kept, passwords stable across runs, the devices
+ * provisioned in the hub, and the service authorization sent.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,9 @@ let server: Server;
 let hubUrl = '';
 let demoLoaded = false;
 const callers: string[] = [];
+/** Bodies of POST /api/v1/demo/fleet-devices; `refuse` makes the stand-in answer 404 (an older hub). */
+const provisioned: { devices: { deviceId: string; password: string; unitId: string; court: string; name: string }[] }[] = [];
+let refuse = false;
 const dataDir = mkdtempSync(join(tmpdir(), 'cc-prepare-'));
 
 const UNITS = [
@@ -36,6 +40,17 @@ const COURTS = [{ code: '110105', name: '朝阳区人民法院', lat: 39.9215, l
 beforeAll(async () => {
   server = createServer((request, response) => {
     callers.push(verifyServiceAuthorization(loadJoinTokenKey(dataDir), request.headers.authorization));
+    if (request.method === 'POST') {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      request.on('end', () => {
+        if (!refuse) provisioned.push(JSON.parse(raw) as (typeof provisioned)[number]);
+        response.statusCode = refuse ? 404 : 200;
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(refuse ? { error: { code: 'not_found' } } : { created: 1, kept: 0 }));
+      });
+      return;
+    }
     const body =
       request.url === '/api/v1/demo/status'
         ? { steps: demoLoaded ? [{ step: 'organisation' }] : [] }
@@ -66,7 +81,7 @@ describe('preparing the demo fleet', () => {
     const merge = join(dataDir, 'own.json');
     writeFileSync(merge, JSON.stringify({ devices: [{ deviceId: 'door-1', kind: 'intercom', password: 'x' }] }));
     const result = await prepareDemoFleet({ ...options, hubUrl, requireDemo: true, mergeFile: merge });
-    expect(result).toEqual({ ok: true, devicesFile: devicesPath(dataDir), devices: 1, video: 0, courts: 1 });
+    expect(result).toEqual({ ok: true, devicesFile: devicesPath(dataDir), devices: 1, video: 0, courts: 1, provisionedInHub: true });
     const file = JSON.parse(readFileSync(devicesPath(dataDir), 'utf8')) as { devices: { deviceId: string; password: string }[] };
     expect(file.devices.map((d) => d.deviceId)).toEqual(['door-1', '11010500001326000001']);
     expect(statSync(devicesPath(dataDir)).mode & 0o077).toBe(0);
@@ -74,8 +89,23 @@ describe('preparing the demo fleet', () => {
     expect(plan.devices[0]?.password).toBe(file.devices[1]?.password);
     expect(plan.clip).toBeNull();
 
+    // The hub got the fleet's device with the same password, court and unit.
+    expect(provisioned[0]?.devices).toEqual([
+      { deviceId: '11010500001326000001', name: plan.devices[0]?.name, court: '110105', unitId: 'u1', password: plan.devices[0]?.password },
+    ]);
+
     await prepareDemoFleet({ ...options, hubUrl, requireDemo: true });
     expect(readPlan(dataDir).devices[0]?.password).toBe(plan.devices[0]?.password);
+  });
+
+  it('still prepares the fleet when the hub does not take its devices (an older hub), and says so', async () => {
+    refuse = true;
+    try {
+      const result = await prepareDemoFleet({ ...options, hubUrl, requireDemo: false });
+      expect(result).toMatchObject({ ok: true, devices: 1, provisionedInHub: false });
+    } finally {
+      refuse = false;
+    }
   });
 
   it('refuses a bridge devices file of the wrong shape, naming it', async () => {

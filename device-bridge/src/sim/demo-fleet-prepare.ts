@@ -2,6 +2,9 @@
  * Prepares a demo fleet run before the bridge starts: asks the hub (service authorization)
  * whether it holds the demo and for its units and courts, makes the looping clip once with
  * ffmpeg, and writes the plan and the bridge's devices file under `<dataDir>/demo-fleet/`.
+ * Then provisions the fleet's devices in the hub (`POST /api/v1/demo/fleet-devices`), so the
+ * console shows and opens them like devices a technician set up; a hub that refuses them
+ * (an older hub) is logged, the fleet runs all the same from the bridge's devices file.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,12 +31,18 @@ export interface PrepareOptions {
 }
 
 export type PrepareResult =
-  { ok: true; devicesFile: string; devices: number; video: number; courts: number } | { ok: false; reason: string };
+  | { ok: true; devicesFile: string; devices: number; video: number; courts: number; provisionedInHub: boolean }
+  | { ok: false; reason: string };
 
-async function hubGet<T>(options: PrepareOptions, path: string, schema: z.ZodType<T>): Promise<T> {
+async function hubGet<T>(options: PrepareOptions, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
   const url = new URL(path, options.hubUrl);
   const response = await fetch(url, {
-    headers: { authorization: serviceAuthorization(loadJoinTokenKey(options.dataDir), 'demo-fleet') },
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: serviceAuthorization(loadJoinTokenKey(options.dataDir), 'demo-fleet'),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   }).catch((cause: unknown) => {
     throw new Error(`hub ${url.href} did not answer (${(cause as Error).message})`, { cause });
@@ -103,11 +112,28 @@ export async function prepareDemoFleet(options: PrepareOptions): Promise<Prepare
   writeAtomic(devicesPath(options.dataDir), JSON.stringify(bridgeDevicesFile(plan, existing), null, 1));
   return {
     ok: true,
+    provisionedInHub: await provisionInHub(options, plan),
     devicesFile: devicesPath(options.dataDir),
     devices: plan.devices.length,
     video: plan.devices.filter((d) => d.video).length,
     courts: new Set(plan.devices.map((d) => d.court)).size,
   };
+}
+
+/** The fleet's devices provisioned in the hub (kept there if they already are). */
+async function provisionInHub(options: PrepareOptions, plan: DemoPlan): Promise<boolean> {
+  const devices = plan.devices.map((d) => ({ deviceId: d.deviceId, name: d.name, court: d.court, unitId: d.unitId, password: d.password }));
+  try {
+    const answer = await hubGet(options, '/api/v1/demo/fleet-devices', z.object({ created: z.number(), kept: z.number() }), { devices });
+    options.logger.info(answer, 'demo fleet devices provisioned in the hub');
+    return true;
+  } catch (error) {
+    options.logger.warn(
+      { err: (error as Error).message },
+      'the hub did not take the demo fleet devices; the console will not list them as provisioned',
+    );
+    return false;
+  }
 }
 
 function writeAtomic(path: string, text: string): void {

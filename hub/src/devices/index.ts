@@ -7,6 +7,7 @@ import { loadJoinTokenKey } from '@cc/runtime';
 import type { HubModule } from '../app/module.js';
 import { createBridgeClient, watchBridge } from '../bridge-link/index.js';
 import { registerCalls } from './calls.js';
+import { registerDemoFleetDevices } from './demo-fleet-devices.js';
 import { registerBridgeIngest } from './ingest.js';
 import { registerLiveViews } from './live-views.js';
 import { registerPlayback } from './playback.js';
@@ -26,10 +27,12 @@ export const devicesModule: HubModule = {
   register(ctx) {
     const key = loadJoinTokenKey(ctx.dataDir);
     const bridge = createBridgeClient({ url: ctx.settings.bridgeUrl, key, logger: ctx.logger });
-    const provisioning = new DeviceProvisioning(ctx, bridge, new SecretBox(key));
+    const box = new SecretBox(key);
+    const provisioning = new DeviceProvisioning(ctx, bridge, box);
     registerDeviceRoutes(ctx);
     registerBridgeIngest(ctx);
     provisioning.register();
+    registerDemoFleetDevices(ctx, box);
     const views = new ViewStore(ctx.db);
     registerLiveViews(ctx, bridge, key, views);
     registerPlayback(ctx, bridge, views);

@@ -4,7 +4,7 @@
  * The hub relays each to the bridge's control API (`bridgeCommandRoutes`).
  */
 import { z } from 'zod';
-import { bridgeDeviceIdSchema } from '../bridge/events.js';
+import { bridgeDeviceIdSchema, gbIdSchema } from '../bridge/events.js';
 import { playbackControlSchema, ptzCommandSchema, recordSegmentSchema } from '../bridge/commands.js';
 import { courtCodeSchema } from './orgs.js';
 
@@ -170,3 +170,29 @@ export const callSchema = z.object({
   producerId: z.string().optional(),
 });
 export type Call = z.infer<typeof callSchema>;
+
+/**
+ * `POST /api/v1/demo/fleet-devices` (service principal `demo-fleet` only): the demo fleet's
+ * simulated GB28181 devices, provisioned in the hub like any other so the console's device
+ * list and live views work on them. Devices already provisioned are kept as they are.
+ */
+export const DEMO_FLEET_DEVICES_PATH = '/api/v1/demo/fleet-devices';
+export const demoFleetDevicesRequestSchema = z
+  .object({
+    devices: z
+      .array(
+        z
+          .object({
+            deviceId: gbIdSchema,
+            name: z.string().min(1).max(128),
+            court: courtCodeSchema,
+            unitId: z.string().min(1).max(64),
+            password: z.string().min(4).max(128),
+          })
+          .strict(),
+      )
+      .max(5000),
+  })
+  .strict();
+export type DemoFleetDevicesRequest = z.infer<typeof demoFleetDevicesRequestSchema>;
+export const demoFleetDevicesResponseSchema = z.object({ created: z.number().int(), kept: z.number().int() });
