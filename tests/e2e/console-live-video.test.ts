@@ -128,6 +128,8 @@ async function signIn(): Promise<Page> {
   await page.locator('input[name="password"]').fill(OFFICER.password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('[data-view="console"]').waitFor();
+  // An alarm raised before the event link is up would only land in the list, not ring: wait for it.
+  await page.locator('[data-view="console"] [data-link-state="online"]').waitFor({ timeout: 30_000 });
   return page;
 }
 

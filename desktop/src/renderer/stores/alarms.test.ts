@@ -117,6 +117,24 @@ describe('alarms store', () => {
     expect(alarms.popup).toBeUndefined();
   });
 
+  it('rings an SOS nobody acknowledged before this console connected, but not one this officer dismissed, after a resync', async () => {
+    const { alarms, socket } = setup({
+      i1: sampleIncident(),
+      i2: sampleIncident({ id: 'i2', priority: 1, openedAt: '2026-11-21T10:05:00.000Z' }),
+      i3: sampleIncident({ id: 'i3', priority: 1, openedAt: '2026-11-21T10:03:00.000Z' }),
+      i4: sampleIncident({ id: 'i4', priority: 1, status: 'acknowledged' }),
+    });
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    // Priority-1 and still open: oldest first; the priority-2 and the acknowledged ones stay quiet.
+    await vi.waitFor(() => expect(alarms.ringing).toEqual(['i3', 'i2']));
+    expect(alarms.raisedCount).toBe(0);
+    alarms.dismiss('i3');
+    socket().frame({ type: 'resync', seq: 5 });
+    await vi.waitFor(() => expect(alarms.loading).toBe(false));
+    await flush();
+    expect(alarms.ringing).toEqual(['i2']);
+  });
+
   it('sends the officer’s action with the token and shows the hub’s answer', async () => {
     const { alarms, socket, requests } = setup({ i1: sampleIncident() });
     socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });

@@ -14,6 +14,8 @@ export const useAlarmsStore = defineStore('alarms', () => {
   const selectedId = ref<string | null>(null);
   /** Incidents whose new alarm still rings and pops up, oldest first. */
   const ringing = ref<string[]>([]);
+  /** Pop-ups this officer closed without acting: a reload does not ring them again. */
+  const dismissed = new Set<string>();
   const loading = ref(false);
   const actionError = ref<ApiError | null>(null);
   const busyAction = ref<IncidentAction['kind'] | null>(null);
@@ -41,7 +43,12 @@ export const useAlarmsStore = defineStore('alarms', () => {
       const summaries = await session.api.incidents('active');
       const next = mergeSummaries(incidents.value, summaries, selectedId.value);
       incidents.value = next;
-      ringing.value = ringing.value.filter((id) => next[id]?.status === 'open');
+      // An SOS nobody has acknowledged yet rings here too, even if it was raised before this console connected.
+      const unanswered = Object.values(next)
+        .filter((i) => i.status === 'open' && i.priority === 1 && !dismissed.has(i.id) && !ringing.value.includes(i.id))
+        .sort((a, b) => a.openedAt.localeCompare(b.openedAt))
+        .map((i) => i.id);
+      ringing.value = [...ringing.value.filter((id) => next[id]?.status === 'open'), ...unanswered];
     } finally {
       loading.value = false;
     }
@@ -53,6 +60,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
   }
 
   function dismiss(id: string): void {
+    dismissed.add(id);
     ringing.value = ringing.value.filter((r) => r !== id);
   }
 
@@ -78,6 +86,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
       link.on('alarm.raised', (data) => {
         incidents.value = applyAlarmRaised(incidents.value, data);
         raisedCount.value += 1;
+        dismissed.delete(data.alarm.incidentId);
         if (!ringing.value.includes(data.alarm.incidentId)) ringing.value = [...ringing.value, data.alarm.incidentId];
         void refreshOne(data.alarm.incidentId);
       }),
@@ -94,6 +103,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
       incidents.value = {};
       selectedId.value = null;
       ringing.value = [];
+      dismissed.clear();
       actionError.value = null;
     };
   }
