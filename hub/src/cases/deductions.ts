@@ -176,9 +176,10 @@ export function withDeductionTiming(db: Db, row: CaseRow, nodes: FlowNode[], now
  * that have periods, never with the import's size; nothing runs when no case has any.
  */
 export function reapplyAfterImport(ctx: HubContext, since: number): void {
+  // CROSS JOIN keeps the (few) periods as the outer loop: the planner would otherwise scan every case.
   const touched = ctx.db
     .prepare(
-      `SELECT DISTINCT c.id, c.case_no FROM case_deductions d JOIN cases c ON c.id = d.case_id
+      `SELECT DISTINCT c.id, c.case_no FROM case_deductions d CROSS JOIN cases c ON c.id = d.case_id
        WHERE c.updated_at >= ? ORDER BY c.id`,
     )
     .all(since) as { id: number; case_no: string }[];
