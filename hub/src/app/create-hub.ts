@@ -15,6 +15,7 @@ import type { HubConfig } from '../config.js';
 import { EventBus, eventMigrations } from '../events/event-bus.js';
 import { registerEventStream } from '../events/stream.js';
 import { openDatabase } from '../store/database.js';
+import { WalCheckpointer } from '../store/checkpointer.js';
 import { applyMigrations } from '../store/migrations.js';
 import { probeService } from '../system/services-status.js';
 import { ensureAdmin } from './bootstrap.js';
@@ -39,6 +40,9 @@ export async function createHub(options: HubOptions): Promise<{ app: FastifyInst
   disposables.add('database', () => {
     db.close();
   });
+  // Added after the database, so closed before it (the last connection out removes the WAL).
+  const checkpointer = await WalCheckpointer.start(db, logger.child({ module: 'wal-checkpointer' }));
+  if (checkpointer) disposables.add('wal checkpointer', () => checkpointer.close());
   // Core tables first (people live in orgs; sessions reference them), then each feature's.
   const [orgs, ...rest] = modules;
   applyMigrations(

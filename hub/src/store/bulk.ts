@@ -8,7 +8,8 @@
  *   pages dirtied again by the next slice were copied again. Durability is unchanged: commits
  *   go to the WAL exactly as before (`synchronous` stays as it is); only the copying back is
  *   batched. The WAL grows to at most ~64 MB meanwhile; the first commit after the import runs
- *   the deferred checkpoint.
+ *   the deferred checkpoint. With the WAL checkpointer running (checkpointer.ts: the hub's
+ *   connection never checkpoints) there is nothing to defer and this changes nothing.
  */
 import type { Db } from './database.js';
 
@@ -31,6 +32,8 @@ export function enterBulkWrites(db: Db): () => void {
     left = true;
     if (--state.count > 0) return;
     active.delete(db);
-    if (db.open) db.pragma(`wal_autocheckpoint = ${state.checkpointPages}`);
+    // Only if still ours: a WAL checkpointer that stopped meanwhile has set its own fallback.
+    if (db.open && db.pragma('wal_autocheckpoint', { simple: true }) === BULK_CHECKPOINT_PAGES)
+      db.pragma(`wal_autocheckpoint = ${state.checkpointPages}`);
   };
 }
