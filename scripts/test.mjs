@@ -36,8 +36,18 @@ const ok = run(
 );
 if (existsSync(report)) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
-  const skipped = summary.numPendingTests + summary.numTodoTests;
-  console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  // A file that fails outside its tests (a hook, an import) fails its tests too, though
+  // Vitest reports them as skipped: count them as failed so the line cannot read "0 failed".
+  let failed = summary.numFailedTests;
+  let skipped = summary.numPendingTests + summary.numTodoTests;
+  for (const file of summary.testResults ?? []) {
+    const results = file.assertionResults ?? [];
+    if (file.status !== 'failed' || results.some((r) => r.status === 'failed')) continue;
+    const notRun = results.filter((r) => r.status !== 'passed').length;
+    failed += Math.max(1, notRun);
+    skipped -= notRun;
+  }
+  console.log(`\n${summary.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   if (summary.numTotalTests === 0) {
     console.error('[test] no test ran');
     process.exit(1);

@@ -91,7 +91,8 @@ beforeAll(async () => {
   rtp = createSocket('udp4');
   rtp.on('message', (m) => rtpPackets.push(m));
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', resolve));
-});
+  // Encodes a clip and starts a SIP server and ten devices: allow for a machine busy with the other test files.
+}, 60_000);
 
 afterAll(async () => {
   await fleet?.close();
