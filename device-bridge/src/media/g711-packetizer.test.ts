@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alawToLinear, alawTone, linearToAlaw, ulawToAlaw, ulawToLinear } from './g711.js';
+import { alawToLinear, g711Tone, linearToAlaw, linearToUlaw, ulawToAlaw, ulawToLinear } from './g711.js';
 import { G711Packetizer } from './g711-packetizer.js';
 import { parseRtp, type RtpPacket } from './rtp.js';
 
@@ -52,8 +52,13 @@ describe('G.711 coding', () => {
     }
   });
 
+  it('round-trips µ-law', () => {
+    for (let byte = 0; byte < 256; byte++) if (byte !== 0x7f) expect(linearToUlaw(ulawToLinear(byte))).toBe(byte); // 0x7f: -0, encodes as +0
+    expect(linearToUlaw(0)).toBe(0xff);
+  });
+
   it('makes a 1 kHz A-law tone that decodes back to a sine', () => {
-    const tone = alawTone(1000, 8000, 0, 16);
+    const tone = g711Tone('PCMA', 1000, 8000, 0, 16);
     const linear = [...tone].map(alawToLinear);
     expect(linear[2]).toBeGreaterThan(7000); // sin(π/2)
     expect(linear[6]).toBeLessThan(-7000); // sin(3π/2)

@@ -13,6 +13,20 @@ export function linearToAlaw(sample: number): number {
   return ((seg << 4) | (seg < 2 ? (pcm >> 1) & 0x0f : (pcm >> seg) & 0x0f)) ^ mask;
 }
 
+export function linearToUlaw(sample: number): number {
+  let pcm = Math.max(-32768, Math.min(32767, Math.round(sample))) >> 2;
+  let mask = 0xff;
+  if (pcm < 0) {
+    pcm = -pcm;
+    mask = 0x7f;
+  }
+  pcm = Math.min(pcm, 8159) + 0x21;
+  const ends = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
+  const seg = ends.findIndex((end) => pcm <= end);
+  if (seg === -1) return 0x7f ^ mask;
+  return ((seg << 4) | ((pcm >> (seg + 1)) & 0x0f)) ^ mask;
+}
+
 export function alawToLinear(byte: number): number {
   const a = byte ^ 0x55;
   const seg = (a & 0x70) >> 4;
@@ -39,9 +53,10 @@ export function ulawToAlaw(samples: Buffer): Buffer {
   return out;
 }
 
-/** `count` A-law samples of a sine (8 kHz), starting at sample `from`: a test tone. */
-export function alawTone(frequency: number, amplitude: number, from: number, count: number): Buffer {
+/** `count` G.711 samples of a sine (8 kHz), starting at sample `from`: a test tone. */
+export function g711Tone(codec: 'PCMA' | 'PCMU', frequency: number, amplitude: number, from: number, count: number): Buffer {
+  const encode = codec === 'PCMA' ? linearToAlaw : linearToUlaw;
   const out = Buffer.allocUnsafe(count);
-  for (let i = 0; i < count; i++) out[i] = linearToAlaw(amplitude * Math.sin((2 * Math.PI * frequency * (from + i)) / 8000));
+  for (let i = 0; i < count; i++) out[i] = encode(amplitude * Math.sin((2 * Math.PI * frequency * (from + i)) / 8000));
   return out;
 }

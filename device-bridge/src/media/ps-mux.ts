@@ -52,17 +52,17 @@ function pes(streamId: number, payload: Buffer, pts?: number): Buffer {
 
 const MAX_PES_PAYLOAD = 65_000;
 
-/** One PS pack for a video access unit (Annex B); system header + PSM on keyframes. */
-export function muxPsVideo(accessUnit: Buffer, pts: number, keyframe: boolean): Buffer {
+/** One PS pack for a video access unit (Annex B); system header + PSM (naming audio of `audioType`) on keyframes. */
+export function muxPsVideo(accessUnit: Buffer, pts: number, keyframe: boolean, audioType = 0x90): Buffer {
   const parts = [packHeader(pts)];
-  if (keyframe) parts.push(SYSTEM_HEADER, psm(0x90));
+  if (keyframe) parts.push(SYSTEM_HEADER, psm(audioType));
   for (let offset = 0; offset < accessUnit.length; offset += MAX_PES_PAYLOAD) {
     parts.push(pes(0xe0, accessUnit.subarray(offset, offset + MAX_PES_PAYLOAD), offset === 0 ? pts : undefined));
   }
   return Buffer.concat(parts);
 }
 
-/** A G.711 A-law audio pack. */
+/** A G.711 audio pack (A-law or µ-law as the PSM says). */
 export function muxPsAudio(samples: Buffer, pts: number): Buffer {
   return Buffer.concat([packHeader(pts), pes(0xc0, samples, pts)]);
 }

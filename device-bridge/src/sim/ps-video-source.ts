@@ -2,12 +2,14 @@
  * A looping video for simulated field units: an H.264 Annex B file (e.g. made once by
  * ffmpeg with `-bf 0`) cut into access units and sent as MPEG-PS over RTP (PT 96), one
  * pack per frame, at a fixed frame rate. As a recording (`durationS`) it can be paused,
- * sought and played faster or slower, and reports its end.
+ * sought and played faster or slower, and reports its end. With `audio` it also sends a 1 kHz
+ * G.711 tone, one audio pack (40 ms at 25 fps) after each video pack, named in the PSM.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { nalType, splitAnnexB } from '../media/annexb.js';
-import { muxPsVideo, psToRtp } from '../media/ps-mux.js';
+import { g711Tone } from '../media/g711.js';
+import { muxPsAudio, muxPsVideo, psToRtp } from '../media/ps-mux.js';
 
 export function accessUnits(annexB: Buffer): { data: Buffer; keyframe: boolean }[] {
   const units: Buffer[][] = [];
@@ -50,9 +52,14 @@ export class PsVideoSource {
   /** A recording's length, s (playback); undefined: loops forever (live). */
   durationS: number | undefined;
 
+  /** Audio packs sent (with `audio`). */
+  audioPacksSent = 0;
+
   constructor(
     file: string,
     private readonly fps = 25,
+    /** G.711 tone beside the video; undefined: video only. */
+    private readonly audio?: 'PCMA' | 'PCMU',
   ) {
     this.units = accessUnits(readFileSync(file));
     if (!this.units.some((u) => u.keyframe)) throw new Error(`${file}: no keyframe`);
@@ -123,13 +130,24 @@ export class PsVideoSource {
     }
     const unit = this.units[this.position % this.units.length]!;
     const timestamp = (this.sent * (90_000 / this.fps)) >>> 0;
-    for (const packet of psToRtp(muxPsVideo(unit.data, timestamp, unit.keyframe), timestamp, this.ssrc, this.sequence)) {
+    const audioType = this.audio === 'PCMU' ? 0x91 : 0x90;
+    this.sendPack(send, muxPsVideo(unit.data, timestamp, unit.keyframe, audioType), timestamp);
+    if (this.audio) {
+      const samples = 8000 / this.fps;
+      const tone = g711Tone(this.audio, 1000, 8000, this.sent * samples, samples);
+      this.sendPack(send, muxPsAudio(tone, timestamp), timestamp);
+      this.audioPacksSent += 1;
+    }
+    this.sent += 1;
+    this.position += 1;
+  }
+
+  private sendPack(send: (packet: Buffer) => void, pack: Buffer, timestamp: number): void {
+    for (const packet of psToRtp(pack, timestamp, this.ssrc, this.sequence)) {
       send(packet);
       this.sequence = (this.sequence + 1) & 0xffff;
       this.packetsSent += 1;
     }
-    this.sent += 1;
-    this.position += 1;
   }
 
   stop(): void {
