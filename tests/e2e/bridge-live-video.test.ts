@@ -8,7 +8,8 @@
  * media over TCP (RFC 4571): TCP-passive after a garbage connection the bridge must cut
  * off (decoded in Chromium), TCP-active from its provisioned transport; and it plays back
  * under MANSRTSP control (pause, resume, speed, seek) until its MediaStatus 121 ends it.
- * The hub is a stub that checks auth and schemas ("stub hub").
+ * The hub is a stub that checks auth and schemas ("stub hub"). The first device also sends
+ * a 1 kHz G.711 A-law tone in its PS: Chromium receives it on the source's audio track.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ const REC = '34020000001320000012';
 interface StreamStats {
   state: string;
   framesOut: number;
+  audioFramesOut: number;
+  audioPacketsOut: number;
   connections?: number;
   badFraming?: number;
 }
@@ -87,7 +90,7 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
       serverId: '34020000002000000001',
       domain: '3402000000',
       devices: [{ deviceId: CAM, password: 'shared-pw' }],
-      video: () => new PsVideoSource(video, 25),
+      video: () => new PsVideoSource(video, 25, 'PCMA'),
     });
     rec = await SimGbDevice.create({
       bridgeHost: '127.0.0.1',
@@ -151,6 +154,48 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
     );
     expect(decoded).toBeGreaterThan(25);
     await waitFor('live state', () => (hub.of('stream.state').some((e) => e.state === 'live') ? true : undefined));
+
+    // The PS's G.711 tone: Chromium plays the audio track; packets and samples grow, the level is above silence.
+    const audioStats = (): Promise<{ packetsReceived: number; totalSamplesReceived: number; audioLevel: number } | undefined> =>
+      page.evaluate(async () => {
+        const client = (window as any).ccPeer.client;
+        for (const track of client.remoteTracks()) {
+          if (track.kind !== 'audio') continue;
+          if (!document.querySelector('audio')) {
+            const element = document.createElement('audio');
+            element.autoplay = true;
+            element.srcObject = new MediaStream([track.track]);
+            document.body.append(element);
+          }
+          let out = { packetsReceived: 0, totalSamplesReceived: 0, audioLevel: 0 };
+          (await client.remote.get(track.consumerId).consumer.getStats()).forEach((r: any) => {
+            if (r.type === 'inbound-rtp')
+              out = {
+                packetsReceived: r.packetsReceived ?? 0,
+                totalSamplesReceived: r.totalSamplesReceived ?? 0,
+                audioLevel: r.audioLevel ?? 0,
+              };
+          });
+          return out;
+        }
+        return undefined;
+      });
+    const heard = await waitFor(
+      'G.711 audio played in Chromium',
+      async () => {
+        const a = await audioStats();
+        return a && a.packetsReceived > 25 && a.totalSamplesReceived > 8000 && a.audioLevel > 0 ? a : undefined;
+      },
+      30_000,
+    );
+    const later = await waitFor('audio keeps coming', async () => {
+      const a = await audioStats();
+      return a && a.packetsReceived > heard.packetsReceived && a.totalSamplesReceived > heard.totalSamplesReceived ? a : undefined;
+    });
+    expect(later.audioLevel).toBeGreaterThan(0);
+    const bridgeAudio = await streamStats(info.streamId);
+    expect(bridgeAudio?.audioFramesOut).toBeGreaterThan(25);
+    expect(bridgeAudio?.audioPacketsOut).toBe(bridgeAudio?.audioFramesOut); // 40 ms frames: one packet each
 
     const second = (await (await call('POST', '/api/v1/streams', { deviceId: CAM, channelId: CAM, viewerId: 'console-1' })).json()) as {
       streamId: string;
@@ -277,7 +322,7 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
       const stats = await streamStats(info.streamId);
       return stats && stats.framesOut > 25 ? stats : undefined;
     });
-    expect(flowing).toMatchObject({ state: 'live', connections: 1, badFraming: 0 });
+    expect(flowing).toMatchObject({ state: 'live', connections: 1, badFraming: 0, audioFramesOut: 0 }); // a video-only device
     await leave(info.streamId, 'console-tcp');
     await waitFor('BYE at the device', () => (rec.sessions.size === 0 ? true : undefined));
   });

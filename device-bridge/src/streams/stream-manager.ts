@@ -140,8 +140,16 @@ export class StreamManager {
     const { socket, port, server } = bound;
     const ssrcText = makeSsrc(this.options.sipDomain, range === undefined, this.counter++);
     const sfuSsrc = randomInt(1, 0xffffffff);
+    // Audio: the SDP answer says only PS/90000, and tracks cannot be added to a source later, so every
+    // device stream declares a PCMA track; G.711 in the PS fills it (µ-law re-coded), else it stays silent.
+    const audioSsrc = randomInt(1, 0xffffffff);
     const source = await this.options.sfu
-      .createSource({ name: s.channelId, deviceId: s.channelId, video: { codec: 'H264', payloadType: 102, ssrc: sfuSsrc } })
+      .createSource({
+        name: s.channelId,
+        deviceId: s.channelId,
+        video: { codec: 'H264', payloadType: 102, ssrc: sfuSsrc },
+        audio: { codec: 'PCMA', payloadType: 8, ssrc: audioSsrc },
+      })
       .catch((error: unknown) => {
         socket.close();
         server?.close();
@@ -151,8 +159,14 @@ export class StreamManager {
     s.room = source.room;
     const track = source.tracks.find((t) => t.kind === 'video')!;
     s.videoProducerId = track.producerId;
-    s.media = new DeviceStream(socket, port, { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType }, log, () =>
-      this.setState(s, 'live'),
+    const audio = source.tracks.find((t) => t.kind === 'audio');
+    s.media = new DeviceStream(
+      socket,
+      port,
+      { ip: track.ip, port: track.port, ssrc: sfuSsrc, payloadType: track.payloadType },
+      log,
+      () => this.setState(s, 'live'),
+      audio && { ip: audio.ip, port: audio.port, ssrc: audioSsrc, payloadType: audio.payloadType },
     );
     if (server) s.media.attach(new TcpPassiveInput(server, log));
     else if (transport === 'udp') s.media.attach(new UdpInput(socket));
