@@ -16,6 +16,7 @@ import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
 import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
 import { freePort } from './support/ports.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+import { hubApi } from './support/hub-api.js';
 
 /** The bridge's SIP stack on 127.0.0.2, the phone and the camera on 127.0.0.1 (the `sip` package treats its own address as local). */
 const BRIDGE_HOST = '127.0.0.2';
@@ -39,24 +40,7 @@ let browser: Browser | undefined;
 /** The SOS incident of the first test (the intercom's unit raised it). */
 let incidentOfSos = '';
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${t.hubUrl}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(username: string, password: string): Promise<string> {
-  const { status, body } = await call('POST', '/api/v1/auth/login', { username, password });
-  expect(status).toBe(200);
-  return body.token as string;
-}
+const { call, login } = hubApi(() => t.hubUrl);
 
 /** A baresip intercom answering by itself, controlled over ctrl_tcp; plays a tone as its voice. */
 async function startPhone(dir: string): Promise<(command: string, params?: string) => Promise<void>> {

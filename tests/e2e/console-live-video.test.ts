@@ -22,6 +22,7 @@ import { PsVideoSource } from '../../device-bridge/src/sim/ps-video-source.js';
 import { loadJoinTokenKey, serviceAuthorization } from '../../runtime/src/join-token.js';
 import { WEBRTC_FLAGS, launchChromium } from './support/chromium.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+import { hubApi } from './support/hub-api.js';
 
 const CAM = '34020000001320000021';
 const CAM_PASSWORD = 'cam-pass-21';
@@ -41,24 +42,7 @@ const ptzCmds: string[] = [];
 /** MANSRTSP requests (PLAY, PAUSE) the simulated camera received in INFO, with their Scale. */
 const rtspCmds: string[] = [];
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${t.hubUrl}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(username: string, password: string): Promise<string> {
-  const { status, body } = await call('POST', '/api/v1/auth/login', { username, password });
-  expect(status).toBe(200);
-  return body.token as string;
-}
+const { call, login } = hubApi(() => t.hubUrl);
 
 async function healthy(name: string, url: string, running: Running): Promise<void> {
   try {
@@ -105,7 +89,7 @@ beforeAll(async () => {
     domain: '3402000000',
     devices: [{ deviceId: CAM, password: CAM_PASSWORD }],
     answerQueries: true,
-    video: () => new PsVideoSource(video, 25),
+    video: () => new PsVideoSource(video, 25, 'PCMA'),
   });
   recordPtz(fleet);
   browser = await launchChromium(WEBRTC_FLAGS);
@@ -195,6 +179,18 @@ describe('console live video of an SOS camera (real hub, SFU, bridge, simulated 
     expect(frames).toBeGreaterThan(10);
     await detail.locator('[data-video-tile][data-state="playing"]').waitFor();
     expect(await tile.locator('[data-video-state]').innerText()).toBe('播放中');
+    // The camera's G.711 comes along, muted until the officer turns the sound on.
+    const sound = tile.locator('[data-video-sound]');
+    await waitFor('the camera sound in the tile', async () => ((await sound.isEnabled()) ? true : undefined), 30_000);
+    const audible = (): Promise<{ tracks: number; muted: boolean }> =>
+      page.evaluate(() => {
+        const el = document.querySelector<HTMLVideoElement>('video[data-live-video]')!;
+        return { tracks: (el.srcObject as MediaStream | null)?.getAudioTracks().length ?? 0, muted: el.muted };
+      });
+    expect(await audible()).toEqual({ tracks: 1, muted: true });
+    await sound.click();
+    expect(await audible()).toEqual({ tracks: 1, muted: false });
+    expect(await sound.innerText()).toBe('静音');
     await detail.locator('[data-timeline] li[data-kind="video_opened"]').waitFor();
     const shot = join(t.dataDir, 'console-live-video.png');
     await page.screenshot({ path: shot });

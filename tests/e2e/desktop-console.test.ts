@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
 import { health, startNode, testEnv, waitFor, type Running, type TestEnv } from './support/processes.js';
+import { hubApi } from './support/hub-api.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const ADMIN_PASSWORD = 'admin-pass-123';
@@ -23,24 +24,7 @@ const shots = mkdtempSync(join(tmpdir(), 'cc-desktop-e2e-'));
 const external: string[] = [];
 const pageErrors: string[] = [];
 
-async function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${env.hubUrl}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(username: string, password: string): Promise<string> {
-  const { status, body } = await call('POST', '/api/v1/auth/login', { username, password });
-  expect(status).toBe(200);
-  return body.token as string;
-}
+const { call, login } = hubApi(() => env.hubUrl);
 
 async function startHub(): Promise<void> {
   const started = startNode('hub/dist/main.js', [], env.env);

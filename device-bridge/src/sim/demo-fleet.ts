@@ -99,7 +99,7 @@ export class DemoFleet extends EventEmitter<DemoFleetEvents> {
       devicesPerSocket: 50,
       expiresS: EXPIRES_S,
       answerQueries: true,
-      video: (channel) => (plan.clip && video.has(channel) ? new PsVideoSource(plan.clip, 25) : undefined),
+      video: (channel) => (plan.clip && video.has(channel) ? new PsVideoSource(plan.clip, 25, 'PCMA') : undefined),
       positionOf: (deviceId) => {
         const at = holder.fleet?.states[index.get(deviceId) ?? -1]?.walker.position ?? plan.devices[index.get(deviceId) ?? 0]!.start;
         return { longitude: at.lon, latitude: at.lat };

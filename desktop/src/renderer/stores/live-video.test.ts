@@ -79,8 +79,10 @@ describe('live video store', () => {
     expect(sessions[0]!.options).toMatchObject({ url: 'ws://sfu.test/ws', token: 'join-1' });
     expect(await sessions[0]!.options.refreshToken!()).toBe('join-2');
     expect(live.status).toBe('connecting');
-    sessions[0]!.addTrack('audio', 'pa');
+    const sound = sessions[0]!.addTrack('audio', 'pa');
     expect(live.track).toBeNull();
+    // The device's G.711 is kept apart from the picture: the tile plays it when the officer asks.
+    expect(live.audio).toBe(sound.track);
     const video = sessions[0]!.addTrack('video', 'pv');
     expect(live.track).toBe(video.track);
     live.markPlaying();

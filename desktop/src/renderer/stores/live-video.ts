@@ -39,6 +39,8 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
   const error = ref<MediaError | null>(null);
   const ptzError = ref<MediaError | null>(null);
   const track = shallowRef<MediaStreamTrack | null>(null);
+  /** The device's sound (G.711 from its PS stream), when it sends any. */
+  const audio = shallowRef<MediaStreamTrack | null>(null);
   /** Recordings found by the last search (回放), and its error. */
   const records = ref<RecordSegment[]>([]);
   const recordsComplete = ref(true);
@@ -63,11 +65,14 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
       const videos = m.remoteTracks().filter((t) => t.kind === 'video');
       const chosen = videos.find((t) => t.producerId === v.videoProducerId) ?? videos[0];
       if (chosen && chosen.track !== track.value) track.value = chosen.track;
+      const sound = m.remoteTracks().find((t) => t.kind === 'audio');
+      if (sound && sound.track !== audio.value) audio.value = sound.track;
     };
     offs.push(
       m.on(SfuClientEvent.TrackAdded, pick),
       m.on(SfuClientEvent.TrackRemoved, (t) => {
         if (t.track === track.value) track.value = null;
+        if (t.track === audio.value) audio.value = null;
       }),
       m.on(SfuClientEvent.State, (state) => {
         if (status.value === 'error' || status.value === 'ended') return;
@@ -128,6 +133,7 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     const v = view.value;
     view.value = null;
     track.value = null;
+    audio.value = null;
     error.value = null;
     ptzError.value = null;
     playbackError.value = null;
@@ -209,6 +215,7 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     error,
     ptzError,
     track,
+    audio,
     open,
     close,
     markPlaying,
