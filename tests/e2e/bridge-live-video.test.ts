@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { INGEST_PREFIX } from '@cc/protocol';
 import { loadJoinTokenKey, serviceAuthorization, signJoinToken } from '../../runtime/src/join-token.js';
 import { GbFleet } from '../../device-bridge/src/sim/gb-fleet.js';
@@ -48,6 +48,33 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
   let browser: Browser;
   let sipPort: number;
   const auth = (): string => serviceAuthorization(loadJoinTokenKey(t.dataDir), 'hub');
+  /** A Chromium viewer joins the stream's SFU room; resolves once it has decoded more than 25 frames. */
+  async function watchInChromium(room: string, viewer: string, what: string): Promise<{ page: Page; decoded: number }> {
+    const page = await browser.newPage();
+    await page.goto(`${t.sfuUrl}/healthz`);
+    await page.addScriptTag({ content: await rtcPeerBundle() });
+    const token = signJoinToken(loadJoinTokenKey(t.dataDir), {
+      room,
+      sub: viewer,
+      name: viewer,
+      role: 'viewer',
+      exp: Math.floor(Date.now() / 1000) + 300,
+    });
+    await page.evaluate(
+      ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
+      [`${t.sfuUrl.replace('http', 'ws')}/ws`, token],
+    );
+    const decoded = await waitFor(
+      what,
+      async () => {
+        const stats: { kind: string; framesDecoded: number }[] = await page.evaluate(() => (window as any).ccPeer.receiveStats());
+        const frames = stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
+        return frames > 25 ? frames : undefined;
+      },
+      45_000,
+    );
+    return { page, decoded };
+  }
   const call = (method: string, path: string, body?: unknown): Promise<Response> =>
     fetch(`${t.bridgeUrl}${path}`, {
       method,
@@ -129,29 +156,7 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
     expect(session?.ssrc).toBeGreaterThan(0);
     expect(String(session?.ssrc).padStart(10, '0')).toMatch(/^020000\d{4}$/);
 
-    const page = await browser.newPage();
-    await page.goto(`${t.sfuUrl}/healthz`);
-    await page.addScriptTag({ content: await rtcPeerBundle() });
-    const token = signJoinToken(loadJoinTokenKey(t.dataDir), {
-      room: info.room,
-      sub: 'wall-1',
-      name: 'wall-1',
-      role: 'viewer',
-      exp: Math.floor(Date.now() / 1000) + 300,
-    });
-    await page.evaluate(
-      ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
-      [`${t.sfuUrl.replace('http', 'ws')}/ws`, token],
-    );
-    const decoded = await waitFor(
-      'frames decoded in Chromium',
-      async () => {
-        const stats: { kind: string; framesDecoded: number }[] = await page.evaluate(() => (window as any).ccPeer.receiveStats());
-        const frames = stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
-        return frames > 25 ? frames : undefined;
-      },
-      45_000,
-    );
+    const { page, decoded } = await watchInChromium(info.room, 'wall-1', 'frames decoded in Chromium');
     expect(decoded).toBeGreaterThan(25);
     await waitFor('live state', () => (hub.of('stream.state').some((e) => e.state === 'live') ? true : undefined));
 
@@ -277,29 +282,7 @@ describe('GB/T 28181 live video into the SFU (real SFU, real Chromium, stub hub)
     expect(session.sdp).toContain('a=setup:passive');
     expect(session.sdp).toContain('a=connection:new');
 
-    const page = await browser.newPage();
-    await page.goto(`${t.sfuUrl}/healthz`);
-    await page.addScriptTag({ content: await rtcPeerBundle() });
-    const token = signJoinToken(loadJoinTokenKey(t.dataDir), {
-      room: info.room,
-      sub: 'wall-tcp',
-      name: 'wall-tcp',
-      role: 'viewer',
-      exp: Math.floor(Date.now() / 1000) + 300,
-    });
-    await page.evaluate(
-      ([url, tk]) => (window as any).ccPeer.join(url, tk, { autoSubscribe: true }),
-      [`${t.sfuUrl.replace('http', 'ws')}/ws`, token],
-    );
-    const decoded = await waitFor(
-      'frames decoded in Chromium over TCP media',
-      async () => {
-        const stats: { kind: string; framesDecoded: number }[] = await page.evaluate(() => (window as any).ccPeer.receiveStats());
-        const frames = stats.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
-        return frames > 25 ? frames : undefined;
-      },
-      45_000,
-    );
+    const { page, decoded } = await watchInChromium(info.room, 'wall-tcp', 'frames decoded in Chromium over TCP media');
     expect(decoded).toBeGreaterThan(25);
     await page.close();
     expect(session.garbageCutOff).toBe(true);
