@@ -25,7 +25,9 @@ import { catalogOf, invalidateCatalog, putNodeType } from '../hub/dist/catalog/r
 import { benchCourts, benchRecords, NODES_PER_CASE } from './hub/dataset.mjs';
 import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs';
 
-const CASES = quick ? 50_000 : 1_000_000;
+// --cases=N: another size (for comparing changes quickly; the recorded figures use the full 1 M).
+const casesArg = process.argv.find((a) => a.startsWith('--cases='));
+const CASES = casesArg ? Number(casesArg.slice('--cases='.length)) : quick ? 50_000 : 1_000_000;
 // --json: import request bodies as JSON text (importCasesJson: parsed in the check worker); the
 // default imports parsed records (importCasesSliced, what the route calls today).
 const JSON_BODIES = process.argv.includes('--json');
@@ -99,6 +101,16 @@ for (let from = 0; from < CASES; from += BATCH) {
 const importNodesPerS = nodes / (importMs / 1000);
 const importCasesPerS = CASES / (importMs / 1000);
 const importLoad = round((load0 + loadavg()[0]) / 2, 1);
+if (process.argv.includes('--import-only')) {
+  // For comparing import changes: the import figures alone, then stop.
+  const mainRate = Math.round(nodes / (importMainCpuMs / 1000));
+  console.log(
+    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s`,
+  );
+  await disposables.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
 ctx.db.pragma('wal_checkpoint(TRUNCATE)');
 const dbFile = join(dataDir, 'hub.sqlite');
 const dbBytes = statSync(dbFile).size;

@@ -56,6 +56,12 @@ function followUps(
     incoming.some((n) => n.type.rule.repeat && n.doneAt !== null) ||
     stored.some((n) => n.done_at !== null && catalog.get(n.type)?.rule.repeat);
   if (!repeats && c.closureType !== 'terminated_current') return [];
+  if (!repeats && stored.length === 0) {
+    // A new 终本 case (40 % of closed cases in bulk imports): only its re-check can follow.
+    const recheck = catalog.get('terminated_recheck');
+    if (c.closedAt === null || !recheck?.active || incoming.some((n) => n.type.code === 'terminated_recheck')) return [];
+    return [{ type: recheck, cycle: 0, startedAt: c.closedAt, dueAt: computeDue(c.closedAt, recheck.rule, calendar), doneAt: null }];
+  }
   const known = new Set([...stored.map((n) => nodeKey(n.type, n.cycle)), ...incoming.map((n) => nodeKey(n.type.code, n.cycle))]);
   const extra: NodeWrite[] = [];
   const all: { type: NodeType | undefined; cycle: number; startedAt: number; doneAt: number | null }[] = [
@@ -146,7 +152,7 @@ export class CaseWriter {
     const extra = followUps(c, incoming, stored, catalog, calendarOf(this.db));
     const writes = extra.length > 0 ? [...incoming, ...extra] : incoming;
     if (stored.length === 0) {
-      for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta);
+      this.nodes.insertAll(caseId, c.court, writes, now, delta);
     } else {
       const byKey = new Map(stored.map((n) => [nodeKey(n.type, n.cycle), n]));
       for (const node of writes) this.nodes.write(caseId, c.court, node, now, delta, byKey.get(nodeKey(node.type.code, node.cycle)));

@@ -11,6 +11,7 @@ import { enterBulkWrites } from '../store/bulk.js';
 import type { ValidCase } from './case-writer.js';
 import type { Checked } from './check.js';
 import { writeChecked } from './import.js';
+import { nodeWriterOf, SWEEP_ROWS } from './store.js';
 
 /** Slices checked ahead of the one being written. */
 const AHEAD = 2;
@@ -40,7 +41,18 @@ export async function writeSlices(
       queued.push(pending);
     }
   };
-  const leaveBulk = ends.length > 1 ? enterBulkWrites(ctx.db) : () => undefined;
+  const bulk = ends.length > 1;
+  const leaveBulk = bulk ? enterBulkWrites(ctx.db) : () => undefined;
+  // Bulk imports stage their open nodes and sweep them into the open-node index every
+  // SWEEP_ROWS nodes and at the end (store.ts, NodeWriter); a single slice writes them directly.
+  const nodes = nodeWriterOf(ctx.db);
+  const endStaging = bulk ? nodes.beginStaging() : () => undefined;
+  const sweepDue = async (all: boolean): Promise<void> => {
+    while (nodes.stagedSinceSweep >= (all ? 1 : SWEEP_ROWS)) {
+      if (nodes.sweepStaged() === 0) nodes.stagedSinceSweep = 0;
+      await yieldToLoop();
+    }
+  };
   try {
     fill();
     do {
@@ -58,10 +70,14 @@ export async function writeSlices(
       report.nodes += part.nodes;
       rejected.push(...blocked);
       if (queued.length > 0) await yieldToLoop();
+      if (bulk) await sweepDue(false);
     } while (queued.length > 0);
   } finally {
+    endStaging();
     leaveBulk();
   }
+  // After a failed slice the staged nodes stay staged (listed all the same) until the next sweep.
+  if (bulk) await sweepDue(true);
   rejected.sort((a, b) => a.row - b.row);
   return report;
 }

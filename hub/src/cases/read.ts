@@ -3,7 +3,7 @@ import type { Case, FlowNode } from '@cc/protocol';
 import type { Db } from '../store/database.js';
 import { catalogOf } from '../catalog/repository.js';
 import { iso, isoOrNull } from '../deadlines/calendar.js';
-import { stateNames, type CaseRow, type NodeRow } from './store.js';
+import { nodeWriterOf, stateNames, type CaseRow, type NodeRow } from './store.js';
 
 export function toCase(r: CaseRow): Case {
   return {
@@ -53,23 +53,29 @@ export function nodesOfCase(db: Db, caseId: number, caseNo: string): FlowNode[] 
   return rows.map((n) => toNode(db, { ...n, case_no: caseNo }));
 }
 
-/** 临期 or 超期 nodes, oldest due first, keyset-paged by (due, id); uses the partial index flow_nodes_open. */
+/**
+ * 临期 or 超期 nodes, oldest due first, keyset-paged by (due, id); uses the partial index
+ * flow_nodes_open, and merges in nodes a bulk import has staged but not yet swept into it (store.ts).
+ */
 export function listOpenNodes(
   db: Db,
   q: { court: string | null; state: 1 | 2; type?: string; limit: number; afterDue?: number; afterId?: number },
 ): FlowNode[] {
   const courts = q.court !== null ? [q.court] : (db.prepare('SELECT code FROM courts').all() as { code: string }[]).map((c) => c.code);
-  const statement = db.prepare(
-    `SELECT n.*, c.case_no FROM flow_nodes n JOIN cases c ON c.id = n.case_id
-     WHERE n.court_code = @court AND n.state = @state AND n.state IN (1, 2) AND (n.due_at, n.id) > (@afterDue, @afterId)
-       AND (@type IS NULL OR n.type = @type)
-     ORDER BY n.due_at, n.id LIMIT @limit`,
-  );
-  // Per court through the index, then merged: no sort over all open nodes. The literal `state IN (1, 2)`
-  // repeats the partial index's condition: SQLite uses a partial index only when the query states it
-  // (an equality with a bound parameter does not count), else it scans every node.
+  const select = `SELECT n.*, c.case_no FROM flow_nodes n JOIN cases c ON c.id = n.case_id
+     WHERE n.court_code = @court AND n.state = @state AND (n.due_at, n.id) > (@afterDue, @afterId)
+       AND (@type IS NULL OR n.type = @type)`;
+  // Per court through the index, then merged: no sort over all open nodes. The literal conditions
+  // repeat the partial index's: SQLite uses a partial index only when the query states them (an
+  // equality with a bound parameter does not count), else it scans every node.
+  const indexed = db.prepare(`${select} AND n.state IN (1, 2) AND n.staged IS NULL ORDER BY n.due_at, n.id LIMIT @limit`);
   const params = { state: q.state, type: q.type ?? null, limit: q.limit, afterDue: q.afterDue ?? -1, afterId: q.afterId ?? -1 };
-  const rows = courts.flatMap((court) => statement.all({ ...params, court }) as (NodeRow & { case_no: string })[]);
+  const rows = courts.flatMap((court) => indexed.all({ ...params, court }) as (NodeRow & { case_no: string })[]);
+  if (nodeWriterOf(db).hasStaged()) {
+    // Staged nodes: at most a sweep's worth (SWEEP_ROWS) plus a slice, found through their own index.
+    const staged = db.prepare(`${select} AND n.staged IS NOT NULL ORDER BY n.due_at, n.id LIMIT @limit`);
+    for (const court of courts) rows.push(...(staged.all({ ...params, court }) as (NodeRow & { case_no: string })[]));
+  }
   rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
   return rows.slice(0, q.limit).map((n) => toNode(db, n));
 }

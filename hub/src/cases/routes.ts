@@ -22,7 +22,7 @@ import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
 import { importCasesSliced } from './import-sliced.js';
 import { nodeRecords } from './node-csv.js';
 import { listCases, listOpenNodes, nodesOfCase, openNodeCounts, toCase } from './read.js';
-import type { CaseRow } from './store.js';
+import { nodeWriterOf, type CaseRow } from './store.js';
 
 const isCsv = (request: FastifyRequest): boolean => (request.headers['content-type'] ?? '').startsWith('text/csv');
 
@@ -32,6 +32,11 @@ export function registerCaseRoutes(ctx: HubContext): void {
   const anyone = auth.require();
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   ctx.disposables.add('deduction periods after imports', followImports(ctx));
+  // Nodes a bulk import staged before the hub stopped (store.ts, NodeWriter) join the open-node index now.
+  const nodes = nodeWriterOf(db);
+  let swept = 0;
+  while (nodes.hasStaged()) swept += nodes.sweepStaged();
+  if (swept > 0) ctx.logger.info({ swept }, 'staged open nodes swept into the open-node index');
 
   const scopedCourt = (request: FastifyRequest, court: string | undefined): string | null => {
     const scope = courtScope(principalOf(request));

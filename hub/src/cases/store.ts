@@ -7,6 +7,7 @@
 import type { ClosureType, NodeState, NodeType, CaseKind } from '@cc/protocol';
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';
+import type { Statement } from 'better-sqlite3';
 import { DAY_MS } from '../deadlines/calendar.js';
 import { NodeStateCode, type StatsDelta } from '../stats/aggregates.js';
 
@@ -47,6 +48,37 @@ export const casesMigrations: Migration[] = [
       CREATE INDEX flow_nodes_next ON flow_nodes(next_at) WHERE next_at IS NOT NULL;
       CREATE INDEX flow_nodes_open ON flow_nodes(court_code, state, due_at) WHERE state IN (1, 2);`,
   },
+  {
+    // flow_nodes rebuilt (SQLite cannot drop a UNIQUE constraint in place):
+    // - the unique (case_id, type, cycle) index, ~30 bytes an entry, becomes a plain index on case_id
+    //   (~8 bytes): a case's nodes are matched by type and cycle in CaseWriter, and the import checks
+    //   reject a record naming one twice, so the constraint only cost every insert a wide entry;
+    // - `staged` (see NodeWriter): open nodes a bulk import wrote outside the open-node index, which
+    //   a sweep later adds in one pass; the open-node index leaves them out.
+    id: 'cases-002',
+    sql: `
+      CREATE TABLE flow_nodes_next_gen (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL,
+        court_code TEXT NOT NULL,
+        type TEXT NOT NULL,
+        cycle INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER NOT NULL,
+        due_at INTEGER NOT NULL,
+        done_at INTEGER,
+        state INTEGER NOT NULL,
+        next_at INTEGER,
+        staged INTEGER
+      );
+      INSERT INTO flow_nodes_next_gen (id, case_id, court_code, type, cycle, started_at, due_at, done_at, state, next_at)
+        SELECT id, case_id, court_code, type, cycle, started_at, due_at, done_at, state, next_at FROM flow_nodes ORDER BY id;
+      DROP TABLE flow_nodes;
+      ALTER TABLE flow_nodes_next_gen RENAME TO flow_nodes;
+      CREATE INDEX flow_nodes_case ON flow_nodes(case_id);
+      CREATE INDEX flow_nodes_next ON flow_nodes(next_at) WHERE next_at IS NOT NULL;
+      CREATE INDEX flow_nodes_open ON flow_nodes(court_code, state, due_at) WHERE state IN (1, 2) AND staged IS NULL;
+      CREATE INDEX flow_nodes_staged ON flow_nodes(id) WHERE staged IS NOT NULL;`,
+  },
 ];
 
 export const stateNames: NodeState[] = ['pending', 'due_soon', 'overdue', 'done'];
@@ -79,6 +111,8 @@ export interface NodeRow {
   done_at: number | null;
   state: number;
   next_at: number | null;
+  /** 1 while the node waits for the sweep into the open-node index (see NodeWriter.beginStaging). */
+  staged?: number | null;
 }
 
 export const caseFacts = (r: CaseRow) => ({
@@ -110,20 +144,106 @@ export interface NodeWrite {
   doneAt: number | null;
 }
 
-/** Prepared statements for writing nodes, made once per db. */
+const INSERT_NODES = 'INSERT INTO flow_nodes (case_id, court_code, type, cycle, started_at, due_at, done_at, state, next_at, staged)';
+const NODE_COLUMNS = 10;
+/** Rows per multi-row insert: 320 bound values, well under SQLite's limit of 32,766. */
+const INSERT_ROWS = 32;
+
+/** Staged nodes swept into the open-node index per transaction (one sweep ≈ 0.2–0.4 s at 10 M nodes). */
+export const SWEEP_ROWS = 50_000;
+
+/**
+ * Prepared statements for writing nodes, made once per db.
+ *
+ * Staging: the open-node index (court, state, due) is ordered by due date, which in a bulk import
+ * of historical cases is random, so every 临期/超期 node inserted dirtied its own index page and
+ * every slice's commit rewrote thousands of pages (the import's largest cost at 10 M nodes,
+ * BENCHMARKS.md "Hub case work"). While staging is on, open nodes are inserted with `staged = 1`,
+ * outside that index (in a small index by id instead, which only grows at its end); `sweepStaged`
+ * then adds them to the open-node index tens of thousands at a time, so each index page is written
+ * once per sweep rather than once per node. Nothing else reads `staged`: states, counts, the
+ * deadline engine and case reads are the same for staged nodes; the open-node list (read.ts)
+ * merges the staged ones in until they are swept.
+ */
 export class NodeWriter {
   private readonly insert;
   private readonly update;
   private readonly existing;
+  private readonly sweep;
+  private readonly anyStaged;
+  private readonly inserts: Statement[] = [];
+  private staging = 0;
+  /** Nodes staged since the last sweep by this writer (a hint for when to sweep). */
+  stagedSinceSweep = 0;
 
   constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      'INSERT INTO flow_nodes (case_id, court_code, type, cycle, started_at, due_at, done_at, state, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insert = db.prepare(`${INSERT_NODES} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.sweep = db.prepare('UPDATE flow_nodes SET staged = NULL WHERE id IN (SELECT id FROM flow_nodes WHERE staged IS NOT NULL LIMIT ?)');
+    this.anyStaged = db.prepare('SELECT 1 FROM flow_nodes WHERE staged IS NOT NULL LIMIT 1').pluck();
     this.update = db.prepare(
       'UPDATE flow_nodes SET court_code = ?, started_at = ?, due_at = ?, done_at = ?, state = ?, next_at = ? WHERE id = ?',
     );
     this.existing = db.prepare('SELECT * FROM flow_nodes WHERE case_id = ?');
+  }
+
+  /**
+   * Inserts a new case's nodes, up to INSERT_ROWS per statement (one statement per case in bulk
+   * imports instead of one per node: the per-statement cost was a fifth of the node writes).
+   */
+  insertAll(caseId: number, court: string, nodes: readonly NodeWrite[], now: number, delta: StatsDelta): void {
+    for (let from = 0; from < nodes.length; from += INSERT_ROWS) {
+      const count = Math.min(INSERT_ROWS, nodes.length - from);
+      const values: (string | number | null)[] = new Array(count * NODE_COLUMNS);
+      let k = 0;
+      for (let i = from; i < from + count; i++) {
+        const node = nodes[i]!;
+        const { state, nextAt } = nodeTiming(node.dueAt, node.doneAt, node.type.rule.warnDays, now);
+        delta.moveNode(court, null, state);
+        const open = state === NodeStateCode.due_soon || state === NodeStateCode.overdue;
+        if (open && this.staging > 0) this.stagedSinceSweep++;
+        values[k++] = caseId;
+        values[k++] = court;
+        values[k++] = node.type.code;
+        values[k++] = node.cycle;
+        values[k++] = node.startedAt;
+        values[k++] = node.dueAt;
+        values[k++] = node.doneAt;
+        values[k++] = state;
+        values[k++] = nextAt;
+        values[k++] = open && this.staging > 0 ? 1 : null;
+      }
+      this.insertRows(count).run(values);
+    }
+  }
+
+  private insertRows(count: number) {
+    let statement = this.inserts[count];
+    if (!statement) {
+      const row = `(${new Array(NODE_COLUMNS).fill('?').join(', ')})`;
+      statement = this.inserts[count] = this.db.prepare(`${INSERT_NODES} VALUES ${new Array(count).fill(row).join(', ')}`);
+    }
+    return statement;
+  }
+
+  /** Stages open nodes inserted until the returned function is called (reference-counted). */
+  beginStaging(): () => void {
+    this.staging++;
+    let ended = false;
+    return () => {
+      if (!ended) this.staging--;
+      ended = true;
+    };
+  }
+
+  /** Moves up to `limit` staged nodes into the open-node index, in one transaction; how many it moved. */
+  sweepStaged(limit: number = SWEEP_ROWS): number {
+    const moved = this.db.transaction(() => this.sweep.run(limit).changes)();
+    this.stagedSinceSweep = Math.max(0, this.stagedSinceSweep - moved);
+    return moved;
+  }
+
+  hasStaged(): boolean {
+    return this.anyStaged.get() !== undefined;
   }
 
   nodesOf(caseId: number): NodeRow[] {
@@ -138,8 +258,10 @@ export class NodeWriter {
       this.update.run(court, node.startedAt, node.dueAt, node.doneAt, state, nextAt, stored.id);
       return stored.id;
     }
+    const staged = this.staging > 0 && (state === NodeStateCode.due_soon || state === NodeStateCode.overdue) ? 1 : null;
+    if (staged !== null) this.stagedSinceSweep++;
     return Number(
-      this.insert.run(caseId, court, node.type.code, node.cycle, node.startedAt, node.dueAt, node.doneAt, state, nextAt).lastInsertRowid,
+      this.insert.run(caseId, court, node.type.code, node.cycle, node.startedAt, node.dueAt, node.doneAt, state, nextAt, staged).lastInsertRowid,
     );
   }
 }
