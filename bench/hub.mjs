@@ -1,6 +1,6 @@
 // bench:hub — the hub's case work at scale, in one process on a temp SQLite file:
-// 1. bulk import (importCasesSliced, the code behind POST /api/v1/cases/import: checks in the
-//    import check worker, pipelined with the writes, one transaction per slice),
+// 1. bulk import (importCasesJson, the code behind POST /api/v1/cases/import: parsed and checked in
+//    the import check worker, pipelined with the writes, one transaction per slice),
 // 2. the deadline engine's tick at that size (idle, and hour by hour with real transitions),
 // 3. the wall statistics query (function and over HTTP),
 // 4. event fan-out from a committed mutation to 50 WebSocket clients (same process),
@@ -28,9 +28,9 @@ import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs
 // --cases=N: another size (for comparing changes quickly; the recorded figures use the full 1 M).
 const casesArg = process.argv.find((a) => a.startsWith('--cases='));
 const CASES = casesArg ? Number(casesArg.slice('--cases='.length)) : quick ? 50_000 : 1_000_000;
-// --json: import request bodies as JSON text (importCasesJson: parsed in the check worker); the
-// default imports parsed records (importCasesSliced, what the route calls today).
-const JSON_BODIES = process.argv.includes('--json');
+// Import request bodies as JSON text (importCasesJson: what POST /api/v1/cases/import calls; the
+// check worker parses them); --records: parsed records (importCasesSliced, the CSV routes' path).
+const JSON_BODIES = !process.argv.includes('--records');
 // Records per import call (one API request's body: ~18 MB of JSON).
 const BATCH = 20_000;
 const COURTS = 25;

@@ -4,7 +4,6 @@ import {
   ErrorCode,
   ProtocolError,
   caseCloseSchema,
-  caseImportBodySchema,
   caseListQuerySchema,
   deductionCreateSchema,
   deductionEndSchema,
@@ -20,6 +19,7 @@ import { closeCase, completeNode } from './case-actions.js';
 import { endDeduction, followImports, listDeductions, recordDeduction, withDeductionTiming } from './deductions.js';
 import { CASE_COLUMNS, NODE_COLUMNS, csvRecords } from './csv.js';
 import { importCasesSliced } from './import-sliced.js';
+import { importCasesJson } from './import-json.js';
 import { nodeRecords } from './node-csv.js';
 import { listCases, listOpenNodes, nodesOfCase, openNodeCounts, toCase } from './read.js';
 import { nodeWriterOf, type CaseRow } from './store.js';
@@ -51,12 +51,19 @@ export function registerCaseRoutes(ctx: HubContext): void {
     return row;
   };
 
-  app.post(`${API_PREFIX}/cases/import`, { preHandler: importers }, async (request) => {
-    if (isCsv(request)) {
-      const csv = csvRecords(request.body as string, CASE_COLUMNS, ['caseNo', 'court', 'kind', 'filedAt', 'amountOwed']);
-      return importCasesSliced(ctx, actorOf(request), csv.records, csv.lines);
-    }
-    return importCasesSliced(ctx, actorOf(request), parse(caseImportBodySchema, request.body).records);
+  // The JSON import body stays text here: the import check worker parses it (import-json.ts), so
+  // the hub's thread never parses a 30 MB body. The parser is scoped to this route.
+  void app.register(async (scoped) => {
+    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scoped.post(`${API_PREFIX}/cases/import`, { preHandler: importers }, async (request) => {
+      if (isCsv(request)) {
+        const csv = csvRecords(request.body as string, CASE_COLUMNS, ['caseNo', 'court', 'kind', 'filedAt', 'amountOwed']);
+        return importCasesSliced(ctx, actorOf(request), csv.records, csv.lines);
+      }
+      if (typeof request.body !== 'string')
+        throw new ProtocolError(ErrorCode.BadRequest, { contentType: 'application/json or text/csv expected' });
+      return importCasesJson(ctx, actorOf(request), request.body);
+    });
   });
   app.post(`${API_PREFIX}/cases/nodes/import`, { preHandler: importers }, async (request) => {
     if (!isCsv(request)) throw new ProtocolError(ErrorCode.BadRequest, { contentType: 'text/csv expected' });
