@@ -85,7 +85,7 @@ export class CheckWorker {
   }
 
   /** Has the worker parse an import body (JSON text) for the job. */
-  parse(job: number, text: string, maxRecords?: number): Promise<ParseOutcome> {
+  parse(job: number, text: string | Uint8Array, maxRecords?: number): Promise<ParseOutcome> {
     return this.request<ParseOutcome>({ kind: 'parse', job, seq: 0, text, ...(maxRecords ? { maxRecords } : {}) }, (reply) => {
       if (!('parsed' in reply)) throw new Error('import check worker: unexpected reply');
       return reply.parsed;

@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { caseImportBodySchema, describeIssues, type NodeType } from '@cc/protocol';
 import { checkWith, duplicateCaseNos, type CheckContext } from './check.js';
-import type { CheckReply, CheckRequest, ParseOutcome } from './check-messages.js';
+import { decodeUtf8, type CheckReply, type CheckRequest, type ParseOutcome } from './check-messages.js';
 import { sliceEnds } from './slices.js';
 import { packCases } from './packed.js';
 
@@ -38,10 +38,10 @@ function begin(message: Extract<CheckRequest, { kind: 'begin' }>): void {
   });
 }
 
-function parse(job: Job, text: string, maxRecords: number | undefined): ParseOutcome {
+function parse(job: Job, text: string | Uint8Array, maxRecords: number | undefined): ParseOutcome {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(typeof text === 'string' ? text : decodeUtf8(text));
   } catch (cause) {
     return { ok: false, json: cause instanceof Error ? cause.message : String(cause) };
   }

@@ -11,16 +11,16 @@ import type { HubContext } from '../app/module.js';
 import { parse } from '../app/parse.js';
 import { checkWith, duplicateCaseNos } from './check.js';
 import { checkWorkerOf } from './check-pool.js';
-import type { ParseOutcome } from './check-messages.js';
+import { decodeUtf8, type ParseOutcome } from './check-messages.js';
 import { checkContextOf } from './import.js';
 import { writeSlices, type SliceCheck } from './import-pipeline.js';
 import { importCasesSliced, type SlicedOptions } from './import-sliced.js';
 
 /** The body parsed on this thread (no worker): a clear error for text that is not an import body. */
-function parseHere(text: string): readonly unknown[] {
+function parseHere(text: string | Uint8Array): readonly unknown[] {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(typeof text === 'string' ? text : decodeUtf8(text));
   } catch (cause) {
     throw new ProtocolError(ErrorCode.BadRequest, { json: (cause as Error).message }, { cause });
   }
@@ -35,7 +35,8 @@ function refuse(outcome: Exclude<ParseOutcome, { ok: true }>): never {
 export async function importCasesJson(
   ctx: HubContext,
   actor: Actor,
-  text: string,
+  /** The body: JSON text, or its UTF-8 bytes as received (the route's; copied to the worker as bytes). */
+  text: string | Uint8Array,
   options: Pick<SlicedOptions, 'slice'> = {},
 ): Promise<ImportReport> {
   const fallback = (): Promise<ImportReport> => importCasesSliced(ctx, actor, parseHere(text), undefined, options);

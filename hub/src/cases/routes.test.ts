@@ -78,6 +78,11 @@ describe('case API: import over HTTP', () => {
     const badJson = await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, '{"records": [', 'application/json');
     expect(badJson.status).toBe(400);
     expect(badJson.body).toMatchObject({ error: { code: 'bad_request' } });
+    // The body goes to the check worker as bytes: bytes that are not UTF-8 are refused like bad JSON.
+    const notUtf8 = Buffer.concat([Buffer.from('{"records": [{"caseNo": "'), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('"}]}')]);
+    const badBytes = await hub.request('POST', '/api/v1/cases/import', hub.tokens.officer, notUtf8, 'application/json');
+    expect(badBytes.status).toBe(400);
+    expect(badBytes.body).toMatchObject({ error: { code: 'bad_request' } });
     const badCsv = await hub.request(
       'POST',
       '/api/v1/cases/import',

@@ -51,16 +51,16 @@ export function registerCaseRoutes(ctx: HubContext): void {
     return row;
   };
 
-  // The JSON import body stays text here: the import check worker parses it (import-json.ts), so
-  // the hub's thread never parses a 30 MB body. The parser is scoped to this route.
+  // The JSON import body stays bytes here: the import check worker decodes and parses it
+  // (import-json.ts), so the hub's thread never parses a 30 MB body. The parser is scoped to this route.
   void app.register(async (scoped) => {
-    scoped.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     scoped.post(`${API_PREFIX}/cases/import`, { preHandler: importers }, async (request) => {
       if (isCsv(request)) {
         const csv = csvRecords(request.body as string, CASE_COLUMNS, ['caseNo', 'court', 'kind', 'filedAt', 'amountOwed']);
         return importCasesSliced(ctx, actorOf(request), csv.records, csv.lines);
       }
-      if (typeof request.body !== 'string')
+      if (!(request.body instanceof Uint8Array))
         throw new ProtocolError(ErrorCode.BadRequest, { contentType: 'application/json or text/csv expected' });
       return importCasesJson(ctx, actorOf(request), request.body);
     });

@@ -261,7 +261,8 @@ export class NodeWriter {
     const staged = this.staging > 0 && (state === NodeStateCode.due_soon || state === NodeStateCode.overdue) ? 1 : null;
     if (staged !== null) this.stagedSinceSweep++;
     return Number(
-      this.insert.run(caseId, court, node.type.code, node.cycle, node.startedAt, node.dueAt, node.doneAt, state, nextAt, staged).lastInsertRowid,
+      this.insert.run(caseId, court, node.type.code, node.cycle, node.startedAt, node.dueAt, node.doneAt, state, nextAt, staged)
+        .lastInsertRowid,
     );
   }
 }

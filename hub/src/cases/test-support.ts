@@ -90,7 +90,7 @@ export async function startTestHub(options: { dataDir?: string; now?: number } =
     ) {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
       if (contentType) headers['content-type'] = contentType;
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
       if (payload !== undefined && !contentType) headers['content-type'] = 'application/json';
       const response = await app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
       return { status: response.statusCode, body: (response.body ? JSON.parse(response.body) : undefined) as T };
