@@ -47,8 +47,8 @@ export async function writeSlices(
   // SWEEP_ROWS nodes and at the end (store.ts, NodeWriter); a single slice writes them directly.
   const nodes = nodeWriterOf(ctx.db);
   const endStaging = bulk ? nodes.beginStaging() : () => undefined;
-  const sweepDue = async (all: boolean): Promise<void> => {
-    while (nodes.stagedSinceSweep >= (all ? 1 : SWEEP_ROWS)) {
+  const sweepDue = async (): Promise<void> => {
+    while (nodes.stagedSinceSweep >= SWEEP_ROWS) {
       if (nodes.sweepStaged() === 0) nodes.stagedSinceSweep = 0;
       await yieldToLoop();
     }
@@ -70,14 +70,16 @@ export async function writeSlices(
       report.nodes += part.nodes;
       rejected.push(...blocked);
       if (queued.length > 0) await yieldToLoop();
-      if (bulk) await sweepDue(false);
+      if (bulk) await sweepDue();
     } while (queued.length > 0);
   } finally {
     endStaging();
     leaveBulk();
+    // The rest is swept right after the import is answered (NodeWriter.scheduleSweep), also after
+    // a failed slice; staged nodes are listed all the same until then.
+    if (bulk)
+      nodes.scheduleSweep((error) => ctx.logger.error({ err: error }, 'staged open nodes not swept; retried after the next import'));
   }
-  // After a failed slice the staged nodes stay staged (listed all the same) until the next sweep.
-  if (bulk) await sweepDue(true);
   rejected.sort((a, b) => a.row - b.row);
   return report;
 }

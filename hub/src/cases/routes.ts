@@ -37,6 +37,7 @@ export function registerCaseRoutes(ctx: HubContext): void {
   let swept = 0;
   while (nodes.hasStaged()) swept += nodes.sweepStaged();
   if (swept > 0) ctx.logger.info({ swept }, 'staged open nodes swept into the open-node index');
+  ctx.disposables.add('staged open-node sweeper', () => nodes.close());
 
   const scopedCourt = (request: FastifyRequest, court: string | undefined): string | null => {
     const scope = courtScope(principalOf(request));

@@ -122,6 +122,7 @@ describe('open nodes staged by a bulk import', () => {
     const db = staged.ctx.db;
     // The first third through a multi-slice import (staged, then swept at its end).
     await importCasesSliced(staged.ctx, SYSTEM_ACTOR, records(0, 12), undefined, { slice: 4, worker: true });
+    await nodeWriterOf(db).whenSwept();
     expect(stagedCount(db)).toBe(0);
     // The second third staged and not swept yet.
     writeStaged(staged, records(12, 24));
@@ -162,8 +163,9 @@ describe('open nodes staged by a bulk import', () => {
       { court: 'H1', dueSoon: 8, overdue: 8 },
     ]);
 
-    // The last third through a multi-slice import: it ends with a sweep of every staged node.
+    // The last third through a multi-slice import: every staged node is swept right after it.
     await importCasesSliced(staged.ctx, SYSTEM_ACTOR, records(24, 36), undefined, { slice: 4, worker: true });
+    await nodeWriterOf(db).whenSwept();
     importCases(plain.ctx, SYSTEM_ACTOR, records(24, 36));
     expect(stagedCount(db)).toBe(0);
     expect(nodeWriterOf(db).hasStaged()).toBe(false);
@@ -195,6 +197,8 @@ describe('open nodes staged by a bulk import', () => {
     setImmediate(probe);
     try {
       await importCasesSliced(staged.ctx, SYSTEM_ACTOR, records(6, 30), undefined, { slice: 3, worker: true });
+      // The probe keeps checking while the sweep after the import runs.
+      await nodeWriterOf(db).whenSwept();
     } finally {
       done = true;
     }

@@ -173,6 +173,9 @@ export class NodeWriter {
   private readonly anyStaged;
   private readonly inserts: Statement[] = [];
   private staging = 0;
+  private sweeping: NodeJS.Immediate | null = null;
+  private readonly swept: (() => void)[] = [];
+  private closed = false;
   /** Nodes staged since the last sweep by this writer (a hint for when to sweep). */
   stagedSinceSweep = 0;
 
@@ -244,6 +247,49 @@ export class NodeWriter {
 
   hasStaged(): boolean {
     return this.anyStaged.get() !== undefined;
+  }
+
+  /**
+   * Sweeps every staged node soon, SWEEP_ROWS per turn of the event loop, as its own work rather
+   * than as the tail of the import that staged them: the import is answered first, and the sweep
+   * runs while the loop is otherwise idle (an importer's next body being parsed in the check
+   * worker). Errors go to `onError`; the staged nodes stay listed and the next call retries.
+   */
+  scheduleSweep(onError: (error: unknown) => void): void {
+    if (this.sweeping || this.closed) return;
+    const turn = (): void => {
+      this.sweeping = null;
+      if (this.closed) return this.settle();
+      try {
+        if (this.sweepStaged() > 0 && this.hasStaged()) {
+          this.sweeping = setImmediate(turn);
+          return;
+        }
+        this.stagedSinceSweep = 0;
+      } catch (error) {
+        onError(error);
+      }
+      this.settle();
+    };
+    this.sweeping = setImmediate(turn);
+  }
+
+  /** Resolves when no sweep is scheduled (after the current one, if any). */
+  whenSwept(): Promise<void> {
+    if (!this.sweeping) return Promise.resolve();
+    return new Promise((resolve) => this.swept.push(resolve));
+  }
+
+  /** Stops sweeping (the hub is closing; staged nodes are swept at the next start). */
+  close(): void {
+    this.closed = true;
+    if (this.sweeping) clearImmediate(this.sweeping);
+    this.sweeping = null;
+    this.settle();
+  }
+
+  private settle(): void {
+    for (const resolve of this.swept.splice(0)) resolve();
   }
 
   nodesOf(caseId: number): NodeRow[] {
