@@ -96,21 +96,30 @@ export function issueOrder(ctx: HubContext, request: FastifyRequest): Supervisio
   return order;
 }
 
+/** Filters of the list as SQL terms; only the given ones, so that SQLite can use the case and court indexes. */
+const LIST_FILTERS = {
+  court: 'court_code = @court',
+  state: 'state = @state',
+  escalated: '(level > 0) = @escalated',
+  caseNo: 'case_no = @caseNo',
+} as const;
+
 export function listOrders(ctx: HubContext, request: FastifyRequest): { orders: SupervisionOrder[] } {
   const { db } = ctx;
   const q = parse(supervisionListQuerySchema, request.query);
   const scope = courtScope(principalOf(request));
   if (scope && q.court && q.court !== scope) throw new ProtocolError(ErrorCode.Forbidden, { court: q.court });
+  // A court user asking for another court's case gets an empty list, like any order outside its scope.
+  const params = {
+    court: scope ?? q.court,
+    state: q.state,
+    escalated: q.escalated === undefined ? undefined : q.escalated === 'true' ? 1 : 0,
+    caseNo: q.caseNo,
+  };
+  const given = (Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]).filter((k) => params[k] !== undefined);
+  const where = given.length === 0 ? '' : `WHERE ${given.map((k) => LIST_FILTERS[k]).join(' AND ')}`;
   const rows = db
-    .prepare(
-      `SELECT * FROM supervision_orders WHERE (@court IS NULL OR court_code = @court) AND (@state IS NULL OR state = @state)
-         AND (@escalated IS NULL OR (level > 0) = @escalated) ORDER BY created_at DESC LIMIT @limit`,
-    )
-    .all({
-      court: scope ?? q.court ?? null,
-      state: q.state ?? null,
-      escalated: q.escalated === undefined ? null : q.escalated === 'true' ? 1 : 0,
-      limit: q.limit,
-    }) as OrderRow[];
+    .prepare(`SELECT * FROM supervision_orders ${where} ORDER BY created_at DESC LIMIT @limit`)
+    .all({ ...Object.fromEntries(given.map((k) => [k, params[k]])), limit: q.limit }) as OrderRow[];
   return { orders: rows.map(toOrder) };
 }

@@ -38,6 +38,11 @@ export const supervisionMigrations: Migration[] = [
       );
       CREATE INDEX supervision_history_order ON supervision_history(order_id, id);`,
   },
+  {
+    // The case panel lists one case's orders, newest first: without this the list scans every order.
+    id: 'supervision-002',
+    sql: 'CREATE INDEX supervision_case ON supervision_orders(case_no, created_at);',
+  },
 ];
 
 /** Escalation levels: at the deadline, 3 days and 7 days after (flow-nodes.md §0 thresholds, design default). */

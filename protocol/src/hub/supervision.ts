@@ -28,6 +28,8 @@ export const supervisionListQuerySchema = z
     court: z.string().max(12).optional(),
     state: supervisionStateSchema.optional(),
     escalated: z.enum(['true', 'false']).optional(),
+    /** One case's orders only (the case panel's 督办 list). */
+    caseNo: caseNoSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

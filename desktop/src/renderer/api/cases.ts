@@ -1,9 +1,12 @@
-/** The hub's case endpoints the console uses: a case with its nodes and deduction periods (扣除期间), recording and ending a period. */
-import type { Case, DeductionResult, deductionCreateSchema } from '@cc/protocol';
+/** The hub's case endpoints the console uses: a case with its nodes and deduction periods (扣除期间), recording and ending a period, its 督办 orders. */
+import type { Case, DeductionResult, SupervisionOrder, deductionCreateSchema } from '@cc/protocol';
 import type { z } from 'zod';
 import type { ApiClient } from './client';
 
 const enc = encodeURIComponent;
+
+/** The hub's largest page of orders; one case has far fewer. */
+const CASE_ORDERS_LIMIT = 500;
 
 export type DeductionCreate = z.input<typeof deductionCreateSchema>;
 
@@ -15,5 +18,9 @@ export function caseEndpoints(client: ApiClient) {
       client.request<DeductionResult>('POST', `api/v1/cases/${enc(caseNo)}/deductions`, period),
     endDeduction: (caseNo: string, id: number, endedOn: string) =>
       client.request<DeductionResult>('PATCH', `api/v1/cases/${enc(caseNo)}/deductions/${id}`, { endedOn }),
+    /** The case's 督办 orders (the hub filters by case, within the caller's court), newest first. */
+    caseOrders: async (caseNo: string) =>
+      (await client.request<{ orders: SupervisionOrder[] }>('GET', `api/v1/supervision?caseNo=${enc(caseNo)}&limit=${CASE_ORDERS_LIMIT}`))
+        .orders,
   };
 }

@@ -68,12 +68,33 @@ const invalidEnd = {
   },
 };
 
-/** A hub holding one case: a POST of a period with `endedOn` before `startedOn` is refused like the real hub does. */
+const order = (id: string, caseNo: string, state: SupervisionOrder['state'], createdAt: string): SupervisionOrder => ({
+  id,
+  caseNo,
+  nodeId: null,
+  court: '110108',
+  issuer: { id: 'p1', name: '王值班' },
+  content: 'x',
+  dueAt: '2026-11-25T00:00:00.000Z',
+  state,
+  level: 0,
+  createdAt,
+  closedAt: null,
+});
+
+/**
+ * A hub holding one case: a POST of a period with `endedOn` before `startedOn` is refused like the real hub does;
+ * the case's 督办 orders answer only a query filtered by its number.
+ */
 function hubWithOneCase(role: string) {
   let current = detail([node(1)], []);
+  /** `refuseOrders`: answer the orders query like a hub without the case filter (400). */
+  const hub = { orders: [] as SupervisionOrder[], refuseOrders: false };
   const route = (r: RecordedRequest) => {
     const path = decodeURIComponent(r.path);
     if (path === '/api/v1/auth/me') return { status: 200, body: { id: 'p1', username: 'u', name: '王值班', role, court: null } };
+    if (path === `/api/v1/supervision?caseNo=${CASE_NO}&limit=500` && r.method === 'GET')
+      return hub.refuseOrders ? invalidEnd : { status: 200, body: { orders: hub.orders } };
     if (path === `/api/v1/cases/${CASE_NO}` && r.method === 'GET') return { status: 200, body: current };
     if (path === `/api/v1/cases/${CASE_NO}/deductions` && r.method === 'POST') {
       const body = r.body as { startedOn: string; endedOn?: string; reason: Deduction['reason'] };
@@ -99,7 +120,7 @@ function hubWithOneCase(role: string) {
   sessionDeps.fetchImpl = fake.fetchImpl;
   linkDeps.socket = sockets.open;
   setActivePinia(createPinia());
-  return { fake, sockets, change: (next: Case) => (current = next) };
+  return { fake, sockets, change: (next: Case) => (current = next), hub };
 }
 
 async function signedIn(role: string) {
@@ -137,7 +158,7 @@ describe('cases store', () => {
     expect(cases.busy).toBe(false);
 
     expect(await cases.endDeduction(7, '2026-11-21')).toBe(true);
-    expect(fake.requests.at(-2)).toMatchObject({ method: 'PATCH', body: { endedOn: '2026-11-21' } });
+    expect(fake.requests.filter((r) => r.method === 'PATCH')).toMatchObject([{ body: { endedOn: '2026-11-21' } }]);
     expect(cases.deductions[0]?.endedOn).toBe('2026-11-21');
     expect(cases.nodes.map((r) => [r.status, r.paused])).toEqual([['due_soon', false]]);
   });
@@ -184,6 +205,46 @@ describe('cases store', () => {
     expect(cases.caseNo).toBeNull();
   });
 
+  it('asks the hub for the open case’s 督办 orders by case number and reloads them on that case’s supervision events', async () => {
+    const { cases, fake, sockets, hub } = await signedIn('duty_officer');
+    hub.orders = [order('a', CASE_NO, 'issued', '2026-11-20T00:00:00.000Z')];
+    await cases.open(CASE_NO);
+    const orderGets = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision'));
+    expect(orderGets().map((r) => decodeURIComponent(r.path))).toEqual([`/api/v1/supervision?caseNo=${CASE_NO}&limit=500`]);
+    expect(cases.orders.map((o) => o.id)).toEqual(['a']);
+
+    const changed = (caseNo: string, seq: number) =>
+      sockets.last().frame({
+        type: 'event',
+        event: {
+          seq,
+          at: '2026-11-21T03:00:00.000Z',
+          type: 'supervision.changed',
+          court: '110108',
+          data: { id: 'b', caseNo, state: 'issued' },
+        },
+      });
+    changed('(2026)京0108执99号', 1);
+    await new Promise((resolve) => setTimeout(resolve, RELOAD_DEBOUNCE_MS * 2));
+    expect(orderGets()).toHaveLength(1);
+    hub.orders = [order('b', CASE_NO, 'issued', '2026-11-21T00:00:00.000Z'), ...hub.orders];
+    changed(CASE_NO, 2);
+    await vi.waitFor(() => expect(cases.orders.map((o) => o.id)).toEqual(['b', 'a']));
+    expect(orderGets()).toHaveLength(2);
+    cases.close();
+    expect(cases.orders).toEqual([]);
+  });
+
+  it('still shows the case, without orders, when the hub refuses the orders query', async () => {
+    const { cases, hub } = await signedIn('duty_officer');
+    hub.orders = [order('a', CASE_NO, 'issued', '2026-11-20T00:00:00.000Z')];
+    hub.refuseOrders = true;
+    await cases.open(CASE_NO);
+    expect(cases.detail?.caseNo).toBe(CASE_NO);
+    expect(cases.loadError).toBeNull();
+    expect(cases.orders).toEqual([]);
+  });
+
   it('shows why an unknown case number cannot be opened', async () => {
     const { cases } = await signedIn('duty_officer');
     await cases.open('(2026)京0108执404号');
@@ -217,19 +278,6 @@ describe('cases model', () => {
       period(3, { startedOn: '2026-11-01', endedOn: '2026-11-03' }),
     ]);
     expect(sorted.map((d) => d.id)).toEqual([2, 3, 1]);
-    const order = (id: string, caseNo: string, state: SupervisionOrder['state'], createdAt: string): SupervisionOrder => ({
-      id,
-      caseNo,
-      nodeId: null,
-      court: '110108',
-      issuer: { id: 'p1', name: '王值班' },
-      content: 'x',
-      dueAt: '2026-11-25T00:00:00.000Z',
-      state,
-      level: 0,
-      createdAt,
-      closedAt: null,
-    });
     const orders = [
       order('a', CASE_NO, 'accepted', '2026-11-20T00:00:00.000Z'),
       order('b', 'other', 'issued', '2026-11-20T00:00:00.000Z'),

@@ -1,11 +1,11 @@
 /**
- * The case detail on the console (store `cases`): one open case with its flow nodes and deduction
- * periods (扣除期间), recording and ending a period; reloaded live on the case's `case.changed`,
- * `node.due_soon`/`node.overdue` events and after a link resync.
+ * The case detail on the console (store `cases`): one open case with its flow nodes, deduction
+ * periods (扣除期间) and 督办 orders, recording and ending a period; reloaded live on the case's
+ * `case.changed`, `node.due_soon`/`node.overdue`, `supervision.*` events and after a link resync.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Case } from '@cc/protocol';
+import type { Case, SupervisionOrder } from '@cc/protocol';
 import { ApiError } from '../api/client';
 import type { DeductionCreate } from '../api/cases';
 import { nodeRows, sortedDeductions } from './cases-model';
@@ -27,6 +27,8 @@ export const useCasesStore = defineStore('cases', () => {
   /** The case number the panel shows (null: closed). */
   const caseNo = ref<string | null>(null);
   const detail = shallowRef<Case | null>(null);
+  /** The case's 督办 orders, asked of the hub by case number (newest first). */
+  const orders = shallowRef<SupervisionOrder[]>([]);
   const loading = ref(false);
   /** Why the case could not be loaded (e.g. not_found for a mistyped number). */
   const loadError = ref<ApiError | null>(null);
@@ -45,13 +47,16 @@ export const useCasesStore = defineStore('cases', () => {
     if (wanted === null) return;
     loading.value = true;
     try {
-      const answer = await session.api.caseDetail(wanted);
+      // A hub that cannot filter orders by case refuses the query: the case still shows, without orders.
+      const [answer, found] = await Promise.all([session.api.caseDetail(wanted), session.api.caseOrders(wanted).catch(() => [])]);
       if (caseNo.value !== wanted) return;
       detail.value = answer;
+      orders.value = found;
       loadError.value = null;
     } catch (e) {
       if (caseNo.value !== wanted) return;
       detail.value = null;
+      orders.value = [];
       loadError.value = asApiError(e);
     } finally {
       if (caseNo.value === wanted) loading.value = false;
@@ -61,7 +66,10 @@ export const useCasesStore = defineStore('cases', () => {
   async function open(no: string): Promise<void> {
     const trimmed = no.trim();
     if (!trimmed) return;
-    if (trimmed !== caseNo.value) detail.value = null;
+    if (trimmed !== caseNo.value) {
+      detail.value = null;
+      orders.value = [];
+    }
     caseNo.value = trimmed;
     actionError.value = null;
     await load();
@@ -70,6 +78,7 @@ export const useCasesStore = defineStore('cases', () => {
   function close(): void {
     caseNo.value = null;
     detail.value = null;
+    orders.value = [];
     loadError.value = null;
     actionError.value = null;
   }
@@ -109,6 +118,8 @@ export const useCasesStore = defineStore('cases', () => {
       link.on('case.changed', (data) => scheduleLoad(data.caseNo)),
       link.on('node.overdue', (data) => scheduleLoad(data.caseNo)),
       link.on('node.due_soon', (data) => scheduleLoad(data.caseNo)),
+      link.on('supervision.changed', (data) => scheduleLoad(data.caseNo)),
+      link.on('supervision.escalated', (data) => scheduleLoad(data.caseNo)),
       link.onResync(() => void load()),
     ];
     return () => {
@@ -128,6 +139,7 @@ export const useCasesStore = defineStore('cases', () => {
     busy,
     nodes,
     deductions,
+    orders,
     canEdit,
     open,
     close,
