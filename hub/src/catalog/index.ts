@@ -22,17 +22,33 @@ import { chinaDay, parseDateInput, type HolidayCalendar } from '../deadlines/cal
 import { calendarMigrations, calendarOf, invalidateCalendar, listCalendar } from './calendar.js';
 import { defaultCatalog } from './default-catalog.js';
 import { needsRecompute, recomputeCalendar, recomputeType } from './recompute.js';
-import { catalogMigrations, catalogOf, invalidateCatalog, putNodeType } from './repository.js';
+import { catalogMigrations, catalogOf, invalidateCatalog, putNodeType, setEnglishName, typesWithoutEnglishName } from './repository.js';
 
 function seedDefaults(ctx: HubContext): void {
   const { n } = ctx.db.prepare('SELECT COUNT(*) AS n FROM node_types').get() as { n: number };
   if (n > 0) {
+    upgradeEnglishNames(ctx);
     upgradeDeductions(ctx);
     return;
   }
   ctx.mutate(SYSTEM_ACTOR, 'catalog.seed', () => {
     for (const type of defaultCatalog) putNodeType(ctx.db, type);
     return { value: undefined, target: 'catalog', after: { nodeTypes: defaultCatalog.length } };
+  });
+  invalidateCatalog(ctx.db);
+}
+
+/**
+ * Stores seeded before English names existed get the default type's English name, where the
+ * Chinese name is still the default's (a renamed type keeps none: the console shows its Chinese name).
+ */
+function upgradeEnglishNames(ctx: HubContext): void {
+  const defaults = new Map(defaultCatalog.map((t) => [t.code, t]));
+  const missing = typesWithoutEnglishName(ctx.db).filter((t) => defaults.get(t.code)?.name === t.name);
+  if (missing.length === 0) return;
+  ctx.mutate(SYSTEM_ACTOR, 'catalog.upgrade', () => {
+    for (const t of missing) setEnglishName(ctx.db, t.code, defaults.get(t.code)!.nameEn);
+    return { value: undefined, target: 'catalog', after: { nameEn: missing.map((t) => t.code) } };
   });
   invalidateCatalog(ctx.db);
 }

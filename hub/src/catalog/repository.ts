@@ -18,11 +18,18 @@ export const catalogMigrations: Migration[] = [
         active INTEGER NOT NULL DEFAULT 1
       );`,
   },
+  {
+    // NULL: a store seeded before English names existed (the default's is filled in at start);
+    // '': none (an admin left it out).
+    id: 'catalog-003',
+    sql: `ALTER TABLE node_types ADD COLUMN name_en TEXT;`,
+  },
 ];
 
 interface Row {
   code: string;
   name: string;
+  name_en: string | null;
   category: NodeType['category'];
   rule_json: string;
   blocks_json: string;
@@ -34,6 +41,7 @@ interface Row {
 const fromRow = (r: Row): NodeType => ({
   code: r.code,
   name: r.name,
+  ...(r.name_en ? { nameEn: r.name_en } : {}),
   category: r.category,
   rule: JSON.parse(r.rule_json) as NodeType['rule'],
   blocksClosure: JSON.parse(r.blocks_json) as NodeType['blocksClosure'],
@@ -44,11 +52,22 @@ const fromRow = (r: Row): NodeType => ({
 
 export function putNodeType(db: Db, t: NodeType): void {
   db.prepare(
-    `INSERT INTO node_types (code, name, category, rule_json, blocks_json, source, confidence, active)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(code) DO UPDATE SET name = excluded.name, category = excluded.category, rule_json = excluded.rule_json,
-       blocks_json = excluded.blocks_json, source = excluded.source, confidence = excluded.confidence, active = excluded.active`,
-  ).run(t.code, t.name, t.category, JSON.stringify(t.rule), JSON.stringify(t.blocksClosure), t.source, t.confidence, t.active ? 1 : 0);
+    `INSERT INTO node_types (code, name, name_en, category, rule_json, blocks_json, source, confidence, active)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, category = excluded.category,
+       rule_json = excluded.rule_json, blocks_json = excluded.blocks_json, source = excluded.source,
+       confidence = excluded.confidence, active = excluded.active`,
+  ).run(
+    t.code,
+    t.name,
+    t.nameEn ?? '',
+    t.category,
+    JSON.stringify(t.rule),
+    JSON.stringify(t.blocksClosure),
+    t.source,
+    t.confidence,
+    t.active ? 1 : 0,
+  );
 }
 
 const cache = new WeakMap<Db, Map<string, NodeType>>();
@@ -61,6 +80,16 @@ export function catalogOf(db: Db): Map<string, NodeType> {
     cache.set(db, map);
   }
   return map;
+}
+
+/** Codes and Chinese names of the types stored before English names existed (`name_en` NULL). */
+export function typesWithoutEnglishName(db: Db): { code: string; name: string }[] {
+  return db.prepare('SELECT code, name FROM node_types WHERE name_en IS NULL ORDER BY code').all() as { code: string; name: string }[];
+}
+
+/** Sets one type's English name (the start-up upgrade of older stores). */
+export function setEnglishName(db: Db, code: string, nameEn: string): void {
+  db.prepare('UPDATE node_types SET name_en = ? WHERE code = ?').run(nameEn, code);
 }
 
 /** Call after a change to node_types (inside or after the transaction). */

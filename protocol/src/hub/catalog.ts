@@ -44,7 +44,13 @@ export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 export const nodeTypeSchema = z
   .object({
     code: nodeTypeCodeSchema,
+    /** The Chinese name (节点名称), shown in the zh-CN console. */
     name: z.string().min(1).max(64),
+    /**
+     * The English name for the English console (absent: it falls back to `name`). Every default
+     * type has one (docs/node-catalog.md); a `PUT` without it clears it.
+     */
+    nameEn: z.string().trim().min(1, 'English name: empty').max(64, 'English name: at most 64 characters').optional(),
     category: nodeCategorySchema,
     rule: deadlineRuleSchema,
     /** While a node of this type is open, the case cannot close with these closure types. */

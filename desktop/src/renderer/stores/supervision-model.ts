@@ -1,5 +1,14 @@
 /** Pure views of the 超期 (overdue) list and its 督办 (supervision) orders. */
-import type { FlowNode, SupervisionOrder } from '@cc/protocol';
+import type { FlowNode, NodeType, SupervisionOrder } from '@cc/protocol';
+
+/** What the console needs of a catalog entry to name a node type. */
+export type NodeTypeNames = Pick<NodeType, 'name' | 'nameEn'>;
+
+/** A node type's name in the UI language: English falls back to the Chinese name; an unknown type shows its code. */
+export function nodeTypeName(type: NodeTypeNames | undefined, code: string, locale: string): string {
+  if (!type) return code;
+  return (locale === 'zh-CN' ? undefined : type.nameEn) || type.name || code;
+}
 
 export interface OverdueRow {
   node: FlowNode;

@@ -43,12 +43,15 @@ describe('supervision store', () => {
 
   it('loads the overdue list with node names, issues an order and marks the node supervised', async () => {
     const orders: SupervisionOrder[] = [];
+    let catalog: { code: string; name: string; nameEn?: string }[] = [
+      { code: 'handler_assignment', name: '确定承办人', nameEn: 'Assignment of the case handler' },
+      { code: 'local_check', name: '本院自定节点' },
+    ];
     const fake = fakeFetch((r) => {
       if (r.path.startsWith('/api/v1/nodes?state=overdue'))
         return { status: 200, body: { nodes: [node(1, 'C1'), node(2, 'C2')], next: null } };
       if (r.path.startsWith('/api/v1/supervision') && r.method === 'GET') return { status: 200, body: { orders } };
-      if (r.path === '/api/v1/catalog/node-types')
-        return { status: 200, body: { nodeTypes: [{ code: 'handler_assignment', name: '确定承办人' }] } };
+      if (r.path === '/api/v1/catalog/node-types') return { status: 200, body: { nodeTypes: catalog } };
       if (r.path === '/api/v1/supervision' && r.method === 'POST') {
         const body = r.body as { caseNo: string; nodeId: number; content: string };
         if (body.caseNo === 'missing')
@@ -69,7 +72,17 @@ describe('supervision store', () => {
     supervision.follow();
     useLinkStore().connect('tok');
     sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
-    await vi.waitFor(() => expect(supervision.typeNames.handler_assignment).toBe('确定承办人'));
+    await vi.waitFor(() => expect(supervision.typeName('handler_assignment', 'zh-CN')).toBe('确定承办人'));
+    expect(supervision.typeName('handler_assignment', 'en')).toBe('Assignment of the case handler');
+    expect(supervision.typeName('local_check', 'en')).toBe('本院自定节点');
+    expect(supervision.typeName('unknown_type', 'en')).toBe('unknown_type');
+    // An admin names the custom type in English: the console follows the catalog event.
+    catalog = [...catalog.slice(0, 1), { code: 'local_check', name: '本院自定节点', nameEn: 'Local check' }];
+    sockets.last().frame({
+      type: 'event',
+      event: { seq: 1, at: '2026-11-21T03:00:00.000Z', type: 'catalog.changed', court: null, data: { code: 'local_check' } },
+    });
+    await vi.waitFor(() => expect(supervision.typeName('local_check', 'en')).toBe('Local check'));
     expect(supervision.rows.map((r) => [r.node.id, r.order?.id])).toEqual([
       [1, undefined],
       [2, undefined],

@@ -6,7 +6,7 @@ import { ApiError } from '../api/client';
 import type { SupervisionCreate } from '../api/hub';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
-import { overdueRows } from './supervision-model';
+import { nodeTypeName, overdueRows, type NodeTypeNames } from './supervision-model';
 
 const REFRESH_DEBOUNCE_MS = 1000;
 /** The console lists the most overdue nodes only; the wall's figures give the total. */
@@ -17,7 +17,8 @@ export const useSupervisionStore = defineStore('supervision', () => {
   const link = useLinkStore();
   const nodes = ref<FlowNode[]>([]);
   const orders = ref<SupervisionOrder[]>([]);
-  const typeNames = ref<Record<string, string>>({});
+  /** The catalog's names by node type code (loaded once; again when the catalog changes). */
+  const nodeTypes = ref<Record<string, NodeTypeNames>>({});
   const error = ref<ApiError | null>(null);
   const issuing = ref<number | null>(null);
   const now = ref(Date.now());
@@ -33,13 +34,18 @@ export const useSupervisionStore = defineStore('supervision', () => {
       nodes.value = n;
       orders.value = o;
       now.value = Date.now();
-      if (Object.keys(typeNames.value).length === 0) {
-        typeNames.value = Object.fromEntries((await session.api.nodeTypes()).map((t) => [t.code, t.name]));
-      }
+      if (Object.keys(nodeTypes.value).length === 0) await loadNodeTypes();
     } catch {
       // Older hub or no cases module: the list stays empty.
     }
   }
+
+  async function loadNodeTypes(): Promise<void> {
+    nodeTypes.value = Object.fromEntries((await session.api.nodeTypes()).map((t) => [t.code, { name: t.name, nameEn: t.nameEn }]));
+  }
+
+  /** A node type's name in the UI language (`locale`: the i18n locale). */
+  const typeName = (code: string, locale: string): string => nodeTypeName(nodeTypes.value[code], code, locale);
 
   function scheduleLoad(): void {
     if (timer) return;
@@ -71,6 +77,7 @@ export const useSupervisionStore = defineStore('supervision', () => {
       link.on('cases.imported', scheduleLoad),
       link.on('supervision.changed', scheduleLoad),
       link.on('supervision.escalated', scheduleLoad),
+      link.on('catalog.changed', () => void loadNodeTypes().catch(() => undefined)),
       link.onResync(() => void load()),
     ];
     return () => {
@@ -83,5 +90,5 @@ export const useSupervisionStore = defineStore('supervision', () => {
     };
   }
 
-  return { nodes, orders, typeNames, error, issuing, rows, truncated, load, issue, follow };
+  return { nodes, orders, nodeTypes, typeName, error, issuing, rows, truncated, load, issue, follow };
 });
