@@ -150,7 +150,7 @@ if (process.argv.includes('--import-only')) {
   // For comparing import changes: the import figures alone, then stop.
   const mainRate = Math.round(nodes / (importMainCpuMs / 1000));
   console.log(
-    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s`,
+    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s; loop delay p99 ${round(percentile(importLoopDelays, 99), 1)} ms, max ${round(Math.max(0, ...importLoopDelays), 1)} ms`,
   );
   await disposables.close();
   rmSync(dataDir, { recursive: true, force: true });
