@@ -149,8 +149,12 @@ const NODE_COLUMNS = 10;
 /** Rows per multi-row insert: 320 bound values, well under SQLite's limit of 32,766. */
 const INSERT_ROWS = 32;
 
-/** Staged nodes swept into the open-node index per transaction (one sweep ≈ 0.2–0.4 s at 10 M nodes). */
-export const SWEEP_ROWS = 50_000;
+/**
+ * Staged nodes swept into the open-node index per transaction: at 10 M nodes a sweep of 10,000
+ * takes 73 ms (p50) / 146 ms (p99), no longer than a write slice; sweeps of 50,000 took up to
+ * 0.5 s, holding the event loop that long, for no more throughput (BENCHMARKS.md).
+ */
+export const SWEEP_ROWS = 10_000;
 
 /**
  * Prepared statements for writing nodes, made once per db.
@@ -160,8 +164,8 @@ export const SWEEP_ROWS = 50_000;
  * every slice's commit rewrote thousands of pages (the import's largest cost at 10 M nodes,
  * BENCHMARKS.md "Hub case work"). While staging is on, open nodes are inserted with `staged = 1`,
  * outside that index (in a small index by id instead, which only grows at its end); `sweepStaged`
- * then adds them to the open-node index tens of thousands at a time, so each index page is written
- * once per sweep rather than once per node. Nothing else reads `staged`: states, counts, the
+ * then adds them to the open-node index thousands at a time, so each index page is written once
+ * per sweep rather than once per node. Nothing else reads `staged`: states, counts, the
  * deadline engine and case reads are the same for staged nodes; the open-node list (read.ts)
  * merges the staged ones in until they are swept.
  */
