@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '@cc/protocol';
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../testing/test-hub.js';
 
 let hub: TestHub;
@@ -127,7 +128,7 @@ describe('hub core (real SQLite file)', () => {
     const token = admin.authorization!.slice(7);
     const ws = `${hub.url.replace('http', 'ws')}/api/v1/events?token=${token}`;
     const [hello, first] = await streamFrames(ws, 2, () => void hub.call('POST', '/api/v1/courts', BJ_HIGH, admin));
-    expect(hello).toMatchObject({ type: 'hello', protocol: '1.0' });
+    expect(hello).toMatchObject({ type: 'hello', protocol: PROTOCOL_VERSION });
     expect(first.event).toMatchObject({
       type: 'entity.changed',
       court: '110000',
