@@ -8,7 +8,7 @@ import type { ClosureType, NodeState, NodeType, CaseKind } from '@cc/protocol';
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';
 import type { Statement } from 'better-sqlite3';
-import { DAY_MS } from '../deadlines/calendar.js';
+import { nextWarnAt, warnStart, type WarnRule } from '../deadlines/reminders.js';
 import { NodeStateCode, type StatsDelta } from '../stats/aggregates.js';
 
 export const casesMigrations: Migration[] = [
@@ -127,12 +127,12 @@ export const caseFacts = (r: CaseRow) => ({
   inquiryCount: r.inquiry_count,
 });
 
-/** A node's state and next engine time at `now`. */
-export function nodeTiming(dueAt: number, doneAt: number | null, warnDays: number, now: number): { state: number; nextAt: number | null } {
+/** A node's state and next engine time at `now` (a 临期 node's: its next graded reminder, else its due time). */
+export function nodeTiming(dueAt: number, doneAt: number | null, rule: WarnRule, now: number): { state: number; nextAt: number | null } {
   if (doneAt !== null) return { state: NodeStateCode.done, nextAt: null };
   if (now >= dueAt) return { state: NodeStateCode.overdue, nextAt: null };
-  const warnAt = dueAt - warnDays * DAY_MS;
-  if (now >= warnAt) return { state: NodeStateCode.due_soon, nextAt: dueAt };
+  const warnAt = warnStart(dueAt, rule);
+  if (now >= warnAt) return { state: NodeStateCode.due_soon, nextAt: nextWarnAt(dueAt, rule, now) };
   return { state: NodeStateCode.pending, nextAt: warnAt };
 }
 
@@ -204,7 +204,7 @@ export class NodeWriter {
       let k = 0;
       for (let i = from; i < from + count; i++) {
         const node = nodes[i]!;
-        const { state, nextAt } = nodeTiming(node.dueAt, node.doneAt, node.type.rule.warnDays, now);
+        const { state, nextAt } = nodeTiming(node.dueAt, node.doneAt, node.type.rule, now);
         delta.moveNode(court, null, state);
         const open = state === NodeStateCode.due_soon || state === NodeStateCode.overdue;
         if (open && this.staging > 0) this.stagedSinceSweep++;
@@ -302,7 +302,7 @@ export class NodeWriter {
 
   /** Inserts or updates (when `stored` is given) one node; returns its id. */
   write(caseId: number, court: string, node: NodeWrite, now: number, delta: StatsDelta, stored?: NodeRow): number {
-    const { state, nextAt } = nodeTiming(node.dueAt, node.doneAt, node.type.rule.warnDays, now);
+    const { state, nextAt } = nodeTiming(node.dueAt, node.doneAt, node.type.rule, now);
     delta.moveNode(court, stored ? stored.state : null, state);
     if (stored) {
       this.update.run(court, node.startedAt, node.dueAt, node.doneAt, state, nextAt, stored.id);

@@ -11,6 +11,8 @@ type Rule = NodeType['rule'];
 type DefaultNodeType = NodeType & { nameEn: string };
 const days = (amount: number, warnDays: number, anchor: string): Rule => ({ anchor, amount, unit: 'day', warnDays, repeat: null });
 const months = (amount: number, warnDays: number, anchor: string): Rule => ({ anchor, amount, unit: 'month', warnDays, repeat: null });
+/** Graded reminders after the first 临期 warning, where flow-nodes.md gives several thresholds. */
+const remind = (rule: Rule, ...remindDays: number[]): Rule => ({ ...rule, remindDays });
 
 /** Property still in disposal blocks 终本; unpaid funds block 执行完毕 and 终本 (flow-nodes.md §3.3). */
 const DISPOSAL: ClosureType[] = ['terminated_current'];
@@ -67,7 +69,7 @@ const entries: DefaultNodeType[] = [
     '执行立案审查',
     'Review of enforcement filing',
     'supervised',
-    days(7, 3, 'application_received'),
+    remind(days(7, 3, 'application_received'), 1),
     '执行工作规定 第16条; 审限规定 第6条 (#1)',
     'confirmed',
   ),
@@ -148,7 +150,7 @@ const entries: DefaultNodeType[] = [
     '冻结存款到期（续冻）',
     'Expiry of deposit freeze (renewal)',
     'supervised',
-    months(12, 30, 'freeze_effective'),
+    remind(months(12, 30, 'freeze_effective'), 15, 7),
     '民诉法解释 第485条: ≤1 year per term (#15)',
     'confirmed',
   ),
@@ -157,7 +159,7 @@ const entries: DefaultNodeType[] = [
     '查封扣押动产到期（续封）',
     'Expiry of seizure of movables (renewal)',
     'supervised',
-    months(24, 30, 'seal_effective'),
+    remind(months(24, 30, 'seal_effective'), 15, 7),
     '民诉法解释 第485条: ≤2 years per term (#16)',
     'confirmed',
   ),
@@ -166,7 +168,7 @@ const entries: DefaultNodeType[] = [
     '查封不动产到期（续封）',
     'Expiry of seal on real property (renewal)',
     'supervised',
-    months(36, 30, 'seal_effective'),
+    remind(months(36, 30, 'seal_effective'), 15, 7),
     '民诉法解释 第485条: ≤3 years per term (#17)',
     'confirmed',
   ),
@@ -175,7 +177,7 @@ const entries: DefaultNodeType[] = [
     '启动确定财产处置参考价',
     'Initiation of reference price determination for disposal',
     'supervised',
-    days(30, 10, 'property_attached'),
+    remind(days(30, 10, 'property_attached'), 5),
     '参考价规定 第1条 (#19)',
     'confirmed',
     DISPOSAL,
@@ -235,7 +237,7 @@ const entries: DefaultNodeType[] = [
     '案款发放',
     'Payout of case funds',
     'supervised',
-    days(30, 10, 'funds_arrived'),
+    remind(days(30, 10, 'funds_arrived'), 5, 1),
     '款物规定 法发〔2017〕6号 via local rules; SPC article no. unconfirmed (#34)',
     'secondary',
     FUNDS,
@@ -254,7 +256,7 @@ const entries: DefaultNodeType[] = [
     '执行异议审查裁定',
     'Ruling on enforcement objection',
     'supervised',
-    days(15, 5, 'objection_received'),
+    remind(days(15, 5, 'objection_received'), 2),
     '民诉法 第236、238条; 执行程序解释 第5条 (#37)',
     'confirmed',
   ),
@@ -272,7 +274,7 @@ const entries: DefaultNodeType[] = [
     '执行期限（6个月）',
     'Enforcement time limit (6 months)',
     'supervised',
-    months(6, 30, 'case_filed'),
+    remind(months(6, 30, 'case_filed'), 15, 7),
     '期限规定 第1条; 执行工作规定 第63条; deductions 法释〔2000〕29号 第9条 (#40)',
     'confirmed',
   ),

@@ -83,7 +83,14 @@ function retimeSlice(job: Job, nodes: Node[], now: number, delta: StatsDelta): n
     const { due, paused } = deducted
       ? deductedDue(fresh, node.started_at, mergedPeriods(periodsOfCase(job.ctx.db, node.case_id), after.rule), now)
       : { due: fresh, paused: false };
-    const retiming = { due, base: fresh, paused, active: after.active, warnDays: after.rule.warnDays };
+    const retiming = {
+      due,
+      base: fresh,
+      paused,
+      active: after.active,
+      warnDays: after.rule.warnDays,
+      remindDays: after.rule.remindDays ?? [],
+    };
     if (retimer.apply(node, retiming, now, delta, stored)) moved++;
   }
   return moved;

@@ -1,9 +1,13 @@
-/** Deadline source for flow nodes: pending → 临期 at the warn time, → 超期 at the due time (active types only). */
+/**
+ * Deadline source for flow nodes: pending → 临期 at the warn time, a repeated `node.due_soon` at each
+ * graded reminder (deadlines/reminders.ts), → 超期 at the due time (active types only).
+ */
 import { catalogOf } from '../catalog/repository.js';
 import type { Db } from '../store/database.js';
 import { NodeStateCode, StatsDelta } from '../stats/aggregates.js';
 import { iso } from './calendar.js';
 import type { DeadlineSource } from './engine.js';
+import { daysLeftAt, nextWarnAt } from './reminders.js';
 
 interface DueRow {
   id: number;
@@ -34,12 +38,20 @@ export function nodeDeadlineSource(db: Db): DeadlineSource {
           update.run(n.state, null, n.id);
           continue;
         }
-        const overdue = now >= n.due_at;
-        const state = overdue ? NodeStateCode.overdue : NodeStateCode.due_soon;
-        update.run(state, overdue ? null : n.due_at, n.id);
-        delta.moveNode(n.court_code, n.state, state);
         const data = { nodeId: n.id, caseNo: n.case_no, type: n.type, dueAt: iso(n.due_at) };
-        emit(overdue ? { type: 'node.overdue', court: n.court_code, data } : { type: 'node.due_soon', court: n.court_code, data });
+        if (now >= n.due_at) {
+          update.run(NodeStateCode.overdue, null, n.id);
+          delta.moveNode(n.court_code, n.state, NodeStateCode.overdue);
+          emit({ type: 'node.overdue', court: n.court_code, data });
+          continue;
+        }
+        // Entering 临期, or a graded reminder of a node already 临期 (state and counts unchanged).
+        const rule = catalog.get(n.type)?.rule ?? { warnDays: 0 };
+        update.run(NodeStateCode.due_soon, nextWarnAt(n.due_at, rule, now), n.id);
+        delta.moveNode(n.court_code, n.state, NodeStateCode.due_soon);
+        const daysLeft = daysLeftAt(n.due_at, rule, now);
+        const reminder = n.state === NodeStateCode.due_soon;
+        emit({ type: 'node.due_soon', court: n.court_code, data: { ...data, daysLeft, ...(reminder ? { reminder } : {}) } });
       }
       delta.apply(db);
       return rows.length;

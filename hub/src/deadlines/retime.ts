@@ -12,7 +12,8 @@
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';
 import { NodeStateCode, type StatsDelta } from '../stats/aggregates.js';
-import { DAY_MS } from './calendar.js';
+import { catalogOf } from '../catalog/repository.js';
+import { nextWarnAt, warnStart, type WarnRule } from './reminders.js';
 
 export const deductionMigrations: Migration[] = [
   {
@@ -49,24 +50,27 @@ export interface OpenNode {
   next_at: number | null;
 }
 
-export interface Retiming {
+/** A node's new due time and warning rule (`remindDays` absent: its type's stored reminders). */
+export interface Retiming extends WarnRule {
   due: number;
   base: number;
   paused: boolean;
   active: boolean;
-  warnDays: number;
 }
 
 /** State and `next_at` for a node moving to `r.due` at `now` (see the file comment). */
 export function retimedState(node: Pick<OpenNode, 'state'>, r: Retiming, now: number): { state: number; nextAt: number | null } {
-  const warnAt = r.due - r.warnDays * DAY_MS;
+  const warnAt = warnStart(r.due, r);
   const target = now >= r.due ? NodeStateCode.overdue : now >= warnAt ? NodeStateCode.due_soon : NodeStateCode.pending;
   if (target > node.state) {
     if (r.paused || !r.active) return { state: node.state, nextAt: null };
     return { state: node.state, nextAt: target === NodeStateCode.overdue ? r.due : warnAt };
   }
   if (r.paused || !r.active) return { state: target, nextAt: null };
-  return { state: target, nextAt: target === NodeStateCode.pending ? warnAt : target === NodeStateCode.due_soon ? r.due : null };
+  return {
+    state: target,
+    nextAt: target === NodeStateCode.pending ? warnAt : target === NodeStateCode.due_soon ? nextWarnAt(r.due, r, now) : null,
+  };
 }
 
 /** Prepared statements for re-timing, made once per db. */
@@ -76,7 +80,7 @@ export class NodeRetimer {
   private readonly putBase;
   private readonly dropBase;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.update = db.prepare('UPDATE flow_nodes SET due_at = ?, state = ?, next_at = ? WHERE id = ?');
     this.getBase = db.prepare('SELECT base_due, applied_due FROM node_due_bases WHERE node_id = ?');
     this.putBase = db.prepare(
@@ -95,7 +99,9 @@ export class NodeRetimer {
 
   /** Writes the node's new timing; returns true when its due time moved. */
   apply(node: OpenNode, r: Retiming, now: number, delta: StatsDelta, hadBase: boolean): boolean {
-    const { state, nextAt } = retimedState(node, r, now);
+    // Deduction re-timing (cases/deductions.ts) passes only `warnDays`: the reminders come from the catalog.
+    const remindDays = r.remindDays ?? catalogOf(this.db).get(node.type)?.rule.remindDays;
+    const { state, nextAt } = retimedState(node, remindDays ? { ...r, remindDays } : r, now);
     if (r.due !== r.base) this.putBase.run(node.id, r.base, r.due);
     else if (hadBase) this.dropBase.run(node.id);
     if (r.due === node.due_at && state === node.state && nextAt === node.next_at) return false;

@@ -25,4 +25,16 @@ describe('node catalog contract', () => {
     expect(nodeTypePutSchema.parse({ ...body, nameEn: 'Network asset inquiry on filing' }).nameEn).toBe('Network asset inquiry on filing');
     expect(nodeTypePutSchema.safeParse({ ...body, name_en: 'x' }).success).toBe(false);
   });
+
+  it('graded reminder days lie inside the warning window, distinct, at most 5', () => {
+    const rule = (remindDays: unknown) => ({ ...type, rule: { ...type.rule, amount: 60, warnDays: 30, remindDays } });
+    expect(nodeTypeSchema.parse(type).rule.remindDays).toBeUndefined();
+    expect(nodeTypeSchema.parse(rule([15, 7])).rule.remindDays).toEqual([15, 7]);
+    expect(nodeTypeSchema.safeParse(rule([29, 20, 15, 7, 1])).success).toBe(true);
+    for (const bad of [[30], [31], [0], [-1], [7, 7], [2.5], [1, 2, 3, 4, 5, 6], '15']) {
+      const result = nodeTypeSchema.safeParse(rule(bad));
+      expect(result.success, JSON.stringify(bad)).toBe(false);
+      expect(result.error?.issues[0]?.path.slice(0, 2)).toEqual(['rule', 'remindDays']);
+    }
+  });
 });

@@ -26,6 +26,14 @@ export const deadlineRuleSchema = z
     unit: deadlineUnitSchema,
     /** 临期 from this many days before the due time. */
     warnDays: z.number().int().min(0).max(365),
+    /**
+     * Graded reminders (分级临期提醒) inside the 临期 window: days before the due time at which a
+     * 临期 node is warned again, e.g. `[15, 7]` with `warnDays: 30`. Absent or `[]`: none.
+     */
+    remindDays: z
+      .array(z.number().int('reminder days: whole days').min(1, 'reminder days: at least 1'))
+      .max(5, 'reminder days: at most 5')
+      .optional(),
     /** Recurring node (e.g. 终本 re-check every 6 months, 10 times): completing one opens the next. */
     repeat: z
       .object({ everyMonths: z.number().int().min(1).max(120), times: z.number().int().min(2).max(100) })
@@ -38,7 +46,14 @@ export const deadlineRuleSchema = z
      */
     deductedBy: z.array(deductionReasonSchema).max(20).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    const days = rule.remindDays ?? [];
+    days.forEach((day, i) => {
+      if (day >= rule.warnDays) ctx.addIssue({ code: 'custom', path: ['remindDays', i], message: 'reminder days: less than warnDays' });
+      if (days.indexOf(day) !== i) ctx.addIssue({ code: 'custom', path: ['remindDays', i], message: 'reminder days: duplicate' });
+    });
+  });
 export type DeadlineRule = z.infer<typeof deadlineRuleSchema>;
 
 export const nodeTypeSchema = z

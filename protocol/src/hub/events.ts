@@ -73,8 +73,18 @@ export const hubEventSchemas = {
     moved: z.number().int(),
     done: z.boolean(),
   }),
-  /** A flow node entered 临期 (due soon). */
-  'node.due_soon': z.object({ nodeId: z.number().int(), caseNo: z.string(), type: z.string(), dueAt: z.string() }),
+  /**
+   * A flow node entered 临期 (due soon), or (`reminder`) a 临期 node reached one of its type's
+   * graded reminders (`rule.remindDays`). `daysLeft`: the threshold reached (D-n).
+   */
+  'node.due_soon': z.object({
+    nodeId: z.number().int(),
+    caseNo: z.string(),
+    type: z.string(),
+    dueAt: z.string(),
+    daysLeft: z.number().int().optional(),
+    reminder: z.boolean().optional(),
+  }),
   /** A flow node became 超期 (overdue). */
   'node.overdue': z.object({ nodeId: z.number().int(), caseNo: z.string(), type: z.string(), dueAt: z.string() }),
   /** A 督办 order was issued, replied to, accepted or returned. */
