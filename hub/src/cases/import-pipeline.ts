@@ -44,7 +44,8 @@ export async function writeSlices(
   const bulk = ends.length > 1;
   const leaveBulk = bulk ? enterBulkWrites(ctx.db) : () => undefined;
   // Bulk imports stage their open nodes and sweep them into the open-node index every
-  // SWEEP_ROWS nodes and at the end (store.ts, NodeWriter); a single slice writes them directly.
+  // SWEEP_ROWS nodes, the rest right after the import (store.ts, NodeWriter); a single slice
+  // writes them directly.
   const nodes = nodeWriterOf(ctx.db);
   const endStaging = bulk ? nodes.beginStaging() : () => undefined;
   const sweepDue = async (): Promise<void> => {
