@@ -25,7 +25,10 @@ export type CheckRequest =
 
 /** What a parsed body holds; or why it is not an import body. */
 export type ParseOutcome =
-  { ok: true; received: number; ends: number[] } | { ok: false; json: string } | { ok: false; issues: { path: string; problem: string }[] };
+  /** `scanned`: the records are parsed a slice at a time (json-scan.ts), not all at once. */
+  | { ok: true; received: number; ends: number[]; scanned: boolean }
+  | { ok: false; json: string }
+  | { ok: false; issues: { path: string; problem: string }[] };
 
 export type CheckReply =
   | { job: number; seq: number; packed: PackedCases; rejected: ImportRejection[] }

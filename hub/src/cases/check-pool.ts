@@ -29,8 +29,9 @@ export class CheckWorker {
   private nextJob = 1;
   private nextSeq = 1;
   private dead: Error | null = null;
-  /** Slices this worker has checked (for tests and diagnostics). */
+  /** Slices this worker has checked, bodies it scanned rather than parsed whole (for tests and diagnostics). */
   checkedSlices = 0;
+  scannedBodies = 0;
   /** Jobs begun and not ended: the worker keeps the process alive only while there are some. */
   private readonly jobs = new Set<number>();
 
@@ -88,6 +89,7 @@ export class CheckWorker {
   parse(job: number, text: string | Uint8Array, maxRecords?: number): Promise<ParseOutcome> {
     return this.request<ParseOutcome>({ kind: 'parse', job, seq: 0, text, ...(maxRecords ? { maxRecords } : {}) }, (reply) => {
       if (!('parsed' in reply)) throw new Error('import check worker: unexpected reply');
+      if (reply.parsed.ok && reply.parsed.scanned) this.scannedBodies++;
       return reply.parsed;
     });
   }

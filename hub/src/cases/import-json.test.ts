@@ -51,6 +51,7 @@ describe('import of JSON text through the check worker', () => {
     records[20] = record(20, { closedAt: '2026-05-30', closureType: 'completed' });
     const report = await importCasesJson(piped.ctx, SYSTEM_ACTOR, JSON.stringify({ records }), { slice: 6 });
     expect((await checkWorkerOf(piped.ctx)).checkedSlices).toBe(5);
+    expect((await checkWorkerOf(piped.ctx)).scannedBodies).toBe(0); // text is parsed whole
     expect(report).toEqual(importCases(single.ctx, SYSTEM_ACTOR, records));
     expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([
       [3, 'duplicate_case_no'],
@@ -73,5 +74,46 @@ describe('import of JSON text through the check worker', () => {
     // The worker is still fine afterwards.
     const report = await attempt(JSON.stringify({ records: [record(1), record(2)] }));
     expect(report).toMatchObject({ received: 2, accepted: 2, created: 2, nodes: 4 });
+  });
+
+  it('imports a body given as bytes slice by slice, as the parsed path does', async () => {
+    // Bytes take the scanning path (json-scan.ts): records are parsed a slice at a time.
+    const records = Array.from({ length: 25 }, (_, i) => record(i));
+    records[4] = record(4, { court: 'ZZ9' });
+    records[12] = record(3);
+    records[20] = record(20, { closedAt: '2026-05-30', closureType: 'completed' });
+    // A duplicate written with an escape in another slice is the same case number (both refused).
+    const text = JSON.stringify({ records }, null, 2).replace('"caseNo": "(2026)丙执3号"', '"case\\u004eo": "(2026)\\u4e19执3号"');
+    expect(text).toContain('case\\u004eo');
+    const report = await importCasesJson(piped.ctx, SYSTEM_ACTOR, Buffer.from(`\uFEFF${text}`), { slice: 6 });
+    expect((await checkWorkerOf(piped.ctx)).scannedBodies).toBe(1);
+    expect(report).toEqual(importCases(single.ctx, SYSTEM_ACTOR, records));
+    expect(report.rejected.map((r) => [r.row, r.reason])).toEqual([
+      [3, 'duplicate_case_no'],
+      [4, 'unknown_court'],
+      [12, 'duplicate_case_no'],
+      [20, 'closure_blocked'],
+    ]);
+    expect(rows(piped.ctx.db)).toEqual(rows(single.ctx.db));
+  });
+
+  it('refuses a byte body with a syntax error in its last record before writing any slice', async () => {
+    const records = Array.from({ length: 30 }, (_, i) => record(i));
+    const good = JSON.stringify({ records });
+    const bad = good.replace(/,"nodes":(?!.*"nodes")/, ',"nodes":,');
+    expect(() => JSON.parse(bad)).toThrow();
+    const refused = await importCasesJson(piped.ctx, SYSTEM_ACTOR, Buffer.from(bad), { slice: 5 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProtocolError);
+    expect((refused as ProtocolError).code).toBe(ErrorCode.BadRequest);
+    expect(JSON.stringify((refused as ProtocolError).details)).toMatch(/JSON|token|Unexpected/);
+    expect(caseCount(piped.ctx.db)).toBe(0);
+    // Not UTF-8: refused the same way; then the worker imports the good body.
+    const notUtf8 = Buffer.concat([Buffer.from(good.slice(0, 40)), Buffer.from([0xc3, 0x28]), Buffer.from(good.slice(40))]);
+    await expect(importCasesJson(piped.ctx, SYSTEM_ACTOR, notUtf8, { slice: 5 })).rejects.toMatchObject({ code: ErrorCode.BadRequest });
+    expect(caseCount(piped.ctx.db)).toBe(0);
+    const report = await importCasesJson(piped.ctx, SYSTEM_ACTOR, Buffer.from(good), { slice: 5 });
+    expect(report).toMatchObject({ received: 30, accepted: 30, nodes: 60 });
+    expect((await checkWorkerOf(piped.ctx)).checkedSlices).toBe(6);
+    expect((await checkWorkerOf(piped.ctx)).scannedBodies).toBe(1);
   });
 });

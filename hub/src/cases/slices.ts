@@ -10,18 +10,29 @@ export const SLICE_RECORDS = 2000;
 export const SLICE_NODES = 40_000;
 /** Where each slice ends (exclusive): after `maxRecords` records or SLICE_NODES nodes. */
 export function sliceEnds(records: readonly unknown[], maxRecords: number = SLICE_RECORDS): number[] {
+  return sliceEndsBy(
+    records.length,
+    (i) => {
+      const list = (records[i] as { nodes?: unknown } | null)?.nodes;
+      return Array.isArray(list) ? list.length : 0;
+    },
+    maxRecords,
+  );
+}
+
+/** The same for `count` records of which record i has `nodesOf(i)` nodes (records not yet parsed). */
+export function sliceEndsBy(count: number, nodesOf: (i: number) => number, maxRecords: number = SLICE_RECORDS): number[] {
   const ends: number[] = [];
   let start = 0;
   let nodes = 0;
-  for (let i = 0; i < records.length; i++) {
-    const list = (records[i] as { nodes?: unknown } | null)?.nodes;
-    nodes += 1 + (Array.isArray(list) ? list.length : 0);
+  for (let i = 0; i < count; i++) {
+    nodes += 1 + nodesOf(i);
     if (i + 1 - start >= maxRecords || nodes >= SLICE_NODES) {
       ends.push(i + 1);
       start = i + 1;
       nodes = 0;
     }
   }
-  if (start < records.length) ends.push(records.length);
+  if (start < count) ends.push(count);
   return ends;
 }

@@ -82,8 +82,11 @@ export const caseImportSchema = z
   });
 export type CaseImport = z.infer<typeof caseImportSchema>;
 
+/** Most records one import request may carry. */
+export const CASE_IMPORT_MAX_RECORDS = 200_000;
+
 /** `POST /api/v1/cases/import` with `application/json`. Records are checked one by one. */
-export const caseImportBodySchema = z.object({ records: z.array(z.unknown()).min(1).max(200_000) }).strict();
+export const caseImportBodySchema = z.object({ records: z.array(z.unknown()).min(1).max(CASE_IMPORT_MAX_RECORDS) }).strict();
 
 /** Why a row was rejected. */
 export const importRejectReasonSchema = z.enum([
