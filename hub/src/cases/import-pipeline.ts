@@ -7,6 +7,7 @@
 import type { ImportRejection, ImportReport } from '@cc/protocol';
 import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
+import { DeferredDayStats } from '../stats/aggregates.js';
 import { enterBulkWrites } from '../store/bulk.js';
 import type { ValidCase } from './case-writer.js';
 import type { Checked } from './check.js';
@@ -48,6 +49,8 @@ export async function writeSlices(
   // writes them directly.
   const nodes = nodeWriterOf(ctx.db);
   const endStaging = bulk ? nodes.beginStaging() : () => undefined;
+  // … and write their day and month figures once, at the end (stats/aggregates.ts).
+  const dayStats = bulk ? new DeferredDayStats(ctx.db, ctx.now()) : undefined;
   const sweepDue = async (): Promise<void> => {
     while (nodes.stagedSinceSweep >= SWEEP_ROWS) {
       if (nodes.sweepStaged() === 0) nodes.stagedSinceSweep = 0;
@@ -64,7 +67,7 @@ export async function writeSlices(
       if (checked.accepted.length === 0 && (queued.length > 0 || written)) continue;
       written = true;
       const blocked: ImportRejection[] = [];
-      const part = writeChecked(ctx, actor, 0, checked.accepted, blocked);
+      const part = writeChecked(ctx, actor, 0, checked.accepted, blocked, dayStats);
       report.accepted += part.accepted;
       report.created += part.created;
       report.updated += part.updated;
@@ -74,6 +77,13 @@ export async function writeSlices(
       if (bulk) await sweepDue();
     } while (queued.length > 0);
   } finally {
+    // Also after a failed slice: the figures of the slices written (if this fails too, the mark
+    // stays and the next start recounts them).
+    try {
+      dayStats?.finish();
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'day and month figures of an import not written; recounted at the next start');
+    }
     endStaging();
     leaveBulk();
     // The rest is swept right after the import is answered (NodeWriter.scheduleSweep), also after

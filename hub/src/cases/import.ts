@@ -10,7 +10,7 @@ import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import { catalogOf } from '../catalog/repository.js';
 import { calendarOf } from '../catalog/calendar.js';
-import { StatsDelta } from '../stats/aggregates.js';
+import { StatsDelta, type DeferredDayStats } from '../stats/aggregates.js';
 import { CaseWriter, type ValidCase } from './case-writer.js';
 import { checkWith, countCaseNos, type CheckContext, type Checked } from './check.js';
 import { nodeWriterOf } from './store.js';
@@ -54,12 +54,14 @@ export function writeChecked(
   received: number,
   accepted: ValidCase[],
   rejected: ImportRejection[],
+  /** A bulk import's day figures, written at its end (the totals and node counts are written here). */
+  deferred?: DeferredDayStats,
 ): ImportReport {
   const now = ctx.now();
   const catalog = catalogOf(ctx.db);
   const writer = new CaseWriter(ctx.db, nodeWriterOf(ctx.db));
-  return ctx.mutate(actor, 'cases.import', ({ emit }) => {
-    const delta = new StatsDelta();
+  const delta = new StatsDelta();
+  const report = ctx.mutate(actor, 'cases.import', ({ emit }) => {
     const perCourt = new Map<string, { cases: number; nodes: number }>();
     const report: ImportReport = { received, accepted: 0, created: 0, updated: 0, nodes: 0, rejected };
     for (const c of accepted) {
@@ -81,10 +83,14 @@ export function writeChecked(
       court.nodes += outcome.nodes;
       perCourt.set(c.court, court);
     }
-    delta.apply(ctx.db);
+    if (deferred) delta.applyTotals(ctx.db);
+    else delta.apply(ctx.db);
     rejected.sort((a, b) => a.row - b.row);
     for (const [court, figures] of perCourt) emit({ type: 'cases.imported', court, data: { court, ...figures } });
     const summary = { ...report, rejected: rejected.length, courts: [...perCourt.keys()] };
     return { value: report, target: 'cases:import', after: summary };
   });
+  // Committed: the slice's day figures join the import's (a failed slice's never do).
+  deferred?.add(delta);
+  return report;
 }

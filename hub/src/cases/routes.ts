@@ -22,6 +22,7 @@ import { importCasesSliced } from './import-sliced.js';
 import { importCasesJson } from './import-json.js';
 import { nodeRecords } from './node-csv.js';
 import { listCases, listOpenNodes, nodesOfCase, openNodeCounts, toCase } from './read.js';
+import { recountDeferredStats } from './stats-recount.js';
 import { nodeWriterOf, type CaseRow } from './store.js';
 
 const isCsv = (request: FastifyRequest): boolean => (request.headers['content-type'] ?? '').startsWith('text/csv');
@@ -37,6 +38,14 @@ export function registerCaseRoutes(ctx: HubContext): void {
   let swept = 0;
   while (nodes.hasStaged()) swept += nodes.sweepStaged();
   if (swept > 0) ctx.logger.info({ swept }, 'staged open nodes swept into the open-node index');
+  // … and the day and month figures of an import that was cut short are recounted.
+  const recountStarted = performance.now();
+  const recounted = recountDeferredStats(db);
+  if (recounted > 0)
+    ctx.logger.warn(
+      { cases: recounted, ms: Math.round(performance.now() - recountStarted) },
+      'statistics recounted: an import had not written its day figures when the hub stopped',
+    );
   ctx.disposables.add('staged open-node sweeper', () => nodes.close());
 
   const scopedCourt = (request: FastifyRequest, court: string | undefined): string | null => {
