@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowNode } from '@cc/protocol';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
@@ -9,21 +6,13 @@ import { importCases } from './import.js';
 import { importCasesSliced } from './import-sliced.js';
 import { listOpenNodes } from './read.js';
 import { nodeWriterOf } from './store.js';
-import { startTestHub, type TestHub } from './test-support.js';
+import { restartableHubs, type TestHub } from './test-support.js';
 
 // Open nodes written while a bulk import stages them (store.ts, NodeWriter) must be listed,
 // paged and counted exactly as indexed ones, before and after they are swept.
-const hubs: TestHub[] = [];
-const dirs: string[] = [];
-const hub = async (dataDir?: string): Promise<TestHub> => {
-  const started = await startTestHub(dataDir ? { dataDir } : {});
-  hubs.push(started);
-  return started;
-};
-afterEach(async () => {
-  for (const h of hubs.splice(0)) await h.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const hubs = restartableHubs('cc-hub-staged-');
+const hub = (dataDir?: string): Promise<TestHub> => hubs.start(dataDir);
+afterEach(() => hubs.cleanup());
 
 const day = (d: number): string => `2026-05-${String(d).padStart(2, '0')}`;
 
@@ -209,8 +198,7 @@ describe('open nodes staged by a bulk import', () => {
   });
 
   it('are swept into the open-node index when the hub starts after an import was cut short', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cc-hub-staged-'));
-    dirs.push(dataDir);
+    const dataDir = hubs.dataDir();
     const first = await hub(dataDir);
     importCases(first.ctx, SYSTEM_ACTOR, records(0, 6));
     writeStaged(first, records(6, 18));
@@ -219,8 +207,7 @@ describe('open nodes staged by a bulk import', () => {
     const stagedIds = (
       first.ctx.db.prepare('SELECT id FROM flow_nodes WHERE staged IS NOT NULL ORDER BY id').all() as { id: number }[]
     ).map((r) => r.id);
-    await first.close();
-    hubs.splice(hubs.indexOf(first), 1);
+    await hubs.stop(first);
 
     const second = await hub(dataDir);
     const db = second.ctx.db;

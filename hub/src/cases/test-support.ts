@@ -109,3 +109,34 @@ export async function startTestHub(options: { dataDir?: string; now?: number } =
     },
   };
 }
+
+/**
+ * Hubs a test file starts, some on a data directory that outlives one hub (a restart); call
+ * `cleanup` after each test: it closes the hubs still open and removes those directories.
+ */
+export function restartableHubs(prefix: string) {
+  const hubs: TestHub[] = [];
+  const dirs: string[] = [];
+  return {
+    async start(dataDir?: string): Promise<TestHub> {
+      const started = await startTestHub(dataDir ? { dataDir } : {});
+      hubs.push(started);
+      return started;
+    },
+    /** A data directory kept across hubs (removed by `cleanup`). */
+    dataDir(): string {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+    /** Closes one hub now (a stop before the restart). */
+    async stop(hub: TestHub): Promise<void> {
+      hubs.splice(hubs.indexOf(hub), 1);
+      await hub.close();
+    },
+    async cleanup(): Promise<void> {
+      for (const h of hubs.splice(0)) await h.close();
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,29 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import { checkRecords, importCases, writeChecked } from '../cases/import.js';
 import { importCasesSliced } from '../cases/import-sliced.js';
 import { writeSlices } from '../cases/import-pipeline.js';
-import { startTestHub, type TestHub } from '../cases/test-support.js';
+import { restartableHubs, type TestHub } from '../cases/test-support.js';
 import type { Db } from '../store/database.js';
 import { DeferredDayStats } from './aggregates.js';
 
 // A bulk import writes its day and month figures once, at its end (DeferredDayStats): the
 // figures must end up exactly as a one-transaction import's, also when a slice fails, and be
 // recounted at the next start when the hub stopped before they were written.
-const hubs: TestHub[] = [];
-const dirs: string[] = [];
-const hub = async (dataDir?: string): Promise<TestHub> => {
-  const started = await startTestHub(dataDir ? { dataDir } : {});
-  hubs.push(started);
-  return started;
-};
-afterEach(async () => {
-  for (const h of hubs.splice(0)) await h.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const hubs = restartableHubs('cc-hub-deferred-');
+const hub = (dataDir?: string): Promise<TestHub> => hubs.start(dataDir);
+afterEach(() => hubs.cleanup());
 
 /** Case i: filed on one of 40 days, half of them closed (completed or 终本) with amounts. */
 const record = (i: number): Record<string, unknown> => {
@@ -107,8 +96,7 @@ describe('day and month figures of a bulk import', () => {
   });
 
   it('are recounted from the cases at the next start when the hub stopped before writing them', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cc-hub-deferred-'));
-    dirs.push(dataDir);
+    const dataDir = hubs.dataDir();
     const first = await hub(dataDir);
     importCases(first.ctx, SYSTEM_ACTOR, records(0, 12));
     // A bulk import cut short after two slices: written, marked, figures never written.
@@ -122,8 +110,7 @@ describe('day and month figures of a bulk import', () => {
     }
     expect(received(first.ctx.db)).toBe(12);
     expect(marks(first.ctx.db)).toBe(1);
-    await first.close();
-    hubs.splice(hubs.indexOf(first), 1);
+    await hubs.stop(first);
 
     const [second, single] = await Promise.all([hub(dataDir), hub()]);
     importCases(single.ctx, SYSTEM_ACTOR, records(0, 36));
