@@ -1,11 +1,19 @@
-/** 督办 actions behind the routes: load (court-checked), issue, move along, list. */
+/** 督办 actions behind the routes: load (court-checked), issue, move along, list a page. */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, ProtocolError, supervisionCreateSchema, supervisionListQuerySchema, type SupervisionOrder } from '@cc/protocol';
+import {
+  ErrorCode,
+  ProtocolError,
+  supervisionCreateSchema,
+  supervisionListQuerySchema,
+  type SupervisionList,
+  type SupervisionOrder,
+} from '@cc/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { HubContext } from '../app/module.js';
 import { notFound, parse } from '../app/parse.js';
 import { actorOf, assertCourtAccess, courtScope, principalOf } from '../auth/auth.js';
 import { parseDateInput } from '../deadlines/calendar.js';
+import { decodeCursor, encodeCursor, filterDigest } from './cursor.js';
 import { addHistory, historyOf, nextEscalation, toOrder, type OrderRow } from './store.js';
 
 export type Transition = { from: SupervisionOrder['state'][]; to: SupervisionOrder['state'] };
@@ -104,7 +112,11 @@ const LIST_FILTERS = {
   caseNo: 'case_no = @caseNo',
 } as const;
 
-export function listOrders(ctx: HubContext, request: FastifyRequest): { orders: SupervisionOrder[] } {
+/**
+ * One page of orders, newest first, keyset-paged by (issued time, id): an order issued while a
+ * client pages lands before its first page, so no order is skipped or repeated.
+ */
+export function listOrders(ctx: HubContext, request: FastifyRequest): SupervisionList {
   const { db } = ctx;
   const q = parse(supervisionListQuerySchema, request.query);
   const scope = courtScope(principalOf(request));
@@ -116,10 +128,22 @@ export function listOrders(ctx: HubContext, request: FastifyRequest): { orders: 
     escalated: q.escalated === undefined ? undefined : q.escalated === 'true' ? 1 : 0,
     caseNo: q.caseNo,
   };
+  const digest = filterDigest([params.court, params.state, params.escalated, params.caseNo]);
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, digest);
   const given = (Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]).filter((k) => params[k] !== undefined);
-  const where = given.length === 0 ? '' : `WHERE ${given.map((k) => LIST_FILTERS[k]).join(' AND ')}`;
-  const rows = db
-    .prepare(`SELECT * FROM supervision_orders ${where} ORDER BY created_at DESC LIMIT @limit`)
-    .all({ ...Object.fromEntries(given.map((k) => [k, params[k]])), limit: q.limit }) as OrderRow[];
-  return { orders: rows.map(toOrder) };
+  // With a case number the case index is the narrow one; the unary + keeps SQLite from walking the
+  // court's index instead (a case belongs to one court, so the term only guards the scope).
+  const terms = given.map((k) => (k === 'court' && params.caseNo !== undefined ? `+${LIST_FILTERS.court}` : LIST_FILTERS[k]));
+  if (after) terms.push('(created_at, id) < (@afterAt, @afterId)');
+  const where = terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`;
+  // One row more than the page tells whether another page follows.
+  const rows = db.prepare(`SELECT * FROM supervision_orders ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`).all({
+    ...Object.fromEntries(given.map((k) => [k, params[k]])),
+    ...(after ? { afterAt: after.createdAt, afterId: after.id } : {}),
+    limit: q.limit + 1,
+  }) as OrderRow[];
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }, digest) : null;
+  return { orders: page.map(toOrder), nextCursor };
 }

@@ -43,6 +43,16 @@ export const supervisionMigrations: Migration[] = [
     id: 'supervision-002',
     sql: 'CREATE INDEX supervision_case ON supervision_orders(case_no, created_at);',
   },
+  {
+    // The list pages by (created_at, id), newest first: one index per way in (a case, a court, all
+    // orders) walks a page in that order, without a sort of every matching order.
+    id: 'supervision-003',
+    sql: `
+      DROP INDEX supervision_case;
+      CREATE INDEX supervision_case ON supervision_orders(case_no, created_at, id);
+      CREATE INDEX supervision_court_created ON supervision_orders(court_code, created_at, id);
+      CREATE INDEX supervision_created ON supervision_orders(created_at, id);`,
+  },
 ];
 
 /** Escalation levels: at the deadline, 3 days and 7 days after (flow-nodes.md §0 thresholds, design default). */

@@ -31,6 +31,12 @@ export const supervisionListQuerySchema = z
     /** One case's orders only (the case panel's 督办 list). */
     caseNo: caseNoSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
+    /** Continue after the last order of the page that gave this `nextCursor` (same filters; opaque to clients). */
+    cursor: z
+      .string()
+      .max(400)
+      .regex(/^[A-Za-z0-9_-]+$/, 'not a cursor this list gave')
+      .optional(),
   })
   .strict();
 
@@ -57,3 +63,10 @@ export const supervisionOrderSchema = z.object({
   history: z.array(supervisionHistoryEntrySchema).optional(),
 });
 export type SupervisionOrder = z.infer<typeof supervisionOrderSchema>;
+
+/** One page of the list, newest first; `nextCursor` asks for the next page, null on the last one. */
+export const supervisionListSchema = z.object({
+  orders: z.array(supervisionOrderSchema),
+  nextCursor: z.string().nullable(),
+});
+export type SupervisionList = z.infer<typeof supervisionListSchema>;

@@ -203,7 +203,10 @@ export const messages = {
       },
       orders: {
         title: '督办',
+        titleCount: '督办（{n} 件）',
         none: '本案暂无督办',
+        incomplete: '仅显示最新的 {n} 件督办，其余未能加载。',
+        retry: '重新加载',
         court: '督办法院',
         node: '节点：{type}',
         due: '回复期限 {d}',
@@ -460,7 +463,10 @@ export const messages = {
       },
       orders: {
         title: 'Supervision',
+        titleCount: 'Supervision ({n})',
         none: 'No supervision orders on this case',
+        incomplete: 'Showing only the newest {n} orders; the rest could not be loaded.',
+        retry: 'Reload',
         court: 'Court',
         node: 'Node: {type}',
         due: 'Reply by {d}',

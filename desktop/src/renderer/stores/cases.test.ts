@@ -68,6 +68,11 @@ const invalidEnd = {
   },
 };
 
+const unavailable = {
+  status: 503,
+  body: { error: { code: 'unavailable', message: '服务暂不可用', messageEn: 'Service unavailable' } },
+};
+
 const order = (id: string, caseNo: string, state: SupervisionOrder['state'], createdAt: string): SupervisionOrder => ({
   id,
   caseNo,
@@ -88,13 +93,23 @@ const order = (id: string, caseNo: string, state: SupervisionOrder['state'], cre
  */
 function hubWithOneCase(role: string) {
   let current = detail([node(1)], []);
-  /** `refuseOrders`: answer the orders query like a hub without the case filter (400). */
-  const hub = { orders: [] as SupervisionOrder[], refuseOrders: false };
+  /**
+   * `refuseOrders`: answer the orders query like a hub without the case filter (400); the orders come in
+   * pages of 500 (`nextCursor` `p<offset>`), a page from `failFrom` on fails (503).
+   */
+  const hub = { orders: [] as SupervisionOrder[], refuseOrders: false, failFrom: null as number | null };
   const route = (r: RecordedRequest) => {
     const path = decodeURIComponent(r.path);
     if (path === '/api/v1/auth/me') return { status: 200, body: { id: 'p1', username: 'u', name: '王值班', role, court: null } };
-    if (path === `/api/v1/supervision?caseNo=${CASE_NO}&limit=500` && r.method === 'GET')
-      return hub.refuseOrders ? invalidEnd : { status: 200, body: { orders: hub.orders } };
+    if (path.startsWith(`/api/v1/supervision?caseNo=${CASE_NO}&limit=500`) && r.method === 'GET') {
+      if (hub.refuseOrders) return invalidEnd;
+      const from = Number(/&cursor=p(\d+)$/.exec(path)?.[1] ?? 0);
+      if (hub.failFrom !== null && from >= hub.failFrom) return unavailable;
+      return {
+        status: 200,
+        body: { orders: hub.orders.slice(from, from + 500), nextCursor: from + 500 < hub.orders.length ? `p${from + 500}` : null },
+      };
+    }
     if (path === `/api/v1/cases/${CASE_NO}` && r.method === 'GET') return { status: 200, body: current };
     if (path === `/api/v1/cases/${CASE_NO}/deductions` && r.method === 'POST') {
       const body = r.body as { startedOn: string; endedOn?: string; reason: Deduction['reason'] };
@@ -233,6 +248,56 @@ describe('cases store', () => {
     expect(orderGets()).toHaveLength(2);
     cases.close();
     expect(cases.orders).toEqual([]);
+  });
+
+  it('loads every page of a case’s 督办 orders, and keeps the pages so far with the reason when a later page fails', async () => {
+    const { cases, fake, hub } = await signedIn('duty_officer');
+    const at = Date.parse('2026-11-20T00:00:00.000Z');
+    hub.orders = Array.from({ length: 1203 }, (_, i) =>
+      order(`o${i}`, CASE_NO, i % 5 === 0 ? 'accepted' : 'issued', new Date(at - i * 60_000).toISOString()),
+    );
+    await cases.open(CASE_NO);
+    const orderGets = () =>
+      fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision')).map((r) => decodeURIComponent(r.path));
+    const base = `/api/v1/supervision?caseNo=${CASE_NO}&limit=500`;
+    expect(orderGets()).toEqual([base, `${base}&cursor=p500`, `${base}&cursor=p1000`]);
+    expect(cases.orders.map((o) => o.id)).toEqual(hub.orders.map((o) => o.id));
+    expect(new Set(cases.orders.map((o) => o.id)).size).toBe(1203);
+    expect(cases.ordersError).toBeNull();
+    // The panel lists open orders first: the oldest open order, on the last page, is among them.
+    expect(
+      ordersOfCase(cases.orders, CASE_NO)
+        .slice(0, 962)
+        .map((o) => o.id),
+    ).toContain('o1202');
+
+    hub.failFrom = 1000;
+    await cases.load();
+    expect(cases.orders.map((o) => o.id)).toEqual(hub.orders.slice(0, 1000).map((o) => o.id));
+    expect(cases.ordersError?.code).toBe('unavailable');
+    expect(cases.detail?.caseNo).toBe(CASE_NO);
+    expect(cases.loadError).toBeNull();
+    hub.failFrom = null;
+    await cases.load();
+    expect(cases.orders).toHaveLength(1203);
+    expect(cases.ordersError).toBeNull();
+  });
+
+  it('drops the pages of a load that a newer load or a close overtook', async () => {
+    const { cases, hub } = await signedIn('duty_officer');
+    const orders = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => order(`${prefix}${i}`, CASE_NO, 'issued', new Date(Date.parse('2026-11-20') - i).toISOString()));
+    // The first load pages through three pages; the newer one, asked meanwhile, finds one page and ends first.
+    hub.orders = orders('old', 1203);
+    const first = cases.open(CASE_NO);
+    hub.orders = orders('new', 300);
+    await Promise.all([first, cases.load()]);
+    expect(cases.orders.map((o) => o.id)).toEqual(hub.orders.map((o) => o.id));
+    const closing = cases.load();
+    cases.close();
+    await closing;
+    expect(cases.orders).toEqual([]);
+    expect(cases.loading).toBe(false);
   });
 
   it('still shows the case, without orders, when the hub refuses the orders query', async () => {

@@ -7,7 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Case, SupervisionOrder } from '@cc/protocol';
 import { ApiError } from '../api/client';
-import type { DeductionCreate } from '../api/cases';
+import type { CaseOrdersPage, DeductionCreate } from '../api/cases';
 import { nodeRows, sortedDeductions } from './cases-model';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
@@ -18,6 +18,8 @@ export const RELOAD_DEBOUNCE_MS = 300;
 /** Roles that may record and end deduction periods (the hub allows duty officers and court users; admin too). */
 const CASE_WORKERS: ReadonlySet<string> = new Set(['duty_officer', 'court_user', 'admin']);
 
+const NO_ORDERS: CaseOrdersPage = { orders: [], nextCursor: null };
+
 const asApiError = (e: unknown): ApiError =>
   e instanceof ApiError ? e : new ApiError(0, { code: 'internal', message: String(e), messageEn: String(e) });
 
@@ -27,8 +29,11 @@ export const useCasesStore = defineStore('cases', () => {
   /** The case number the panel shows (null: closed). */
   const caseNo = ref<string | null>(null);
   const detail = shallowRef<Case | null>(null);
-  /** The case's 督办 orders, asked of the hub by case number (newest first). */
+  /** All the case's 督办 orders, asked of the hub by case number page by page (newest first). */
   const orders = shallowRef<SupervisionOrder[]>([]);
+  /** Why a later page of the orders could not be loaded: `orders` holds the pages before it only. */
+  const ordersError = ref<ApiError | null>(null);
+
   const loading = ref(false);
   /** Why the case could not be loaded (e.g. not_found for a mistyped number). */
   const loadError = ref<ApiError | null>(null);
@@ -37,29 +42,63 @@ export const useCasesStore = defineStore('cases', () => {
   /** A record/end request is running. */
   const busy = ref(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts loads: the answers of a load overtaken by a newer one (or a close) are dropped. */
+  let generation = 0;
 
   const nodes = computed(() => nodeRows(detail.value?.nodes ?? []));
   const deductions = computed(() => sortedDeductions(detail.value?.deductions ?? []));
   const canEdit = computed(() => CASE_WORKERS.has(session.user?.role ?? ''));
 
+  /**
+   * The rest of the case's orders after the first page, following `nextCursor` to the last page. An order
+   * issued meanwhile comes before the first page (newest first), so none is skipped; its event reloads.
+   */
+  async function laterOrders(
+    no: string,
+    first: CaseOrdersPage,
+    current: () => boolean,
+  ): Promise<{ found: SupervisionOrder[]; error: ApiError | null }> {
+    const found = [...first.orders];
+    let cursor = first.nextCursor ?? null;
+    while (cursor !== null && current()) {
+      try {
+        const page = await session.api.caseOrdersPage(no, cursor);
+        found.push(...page.orders);
+        // A hub repeating a cursor would page forever.
+        cursor = page.nextCursor === cursor ? null : (page.nextCursor ?? null);
+      } catch (e) {
+        return { found, error: asApiError(e) };
+      }
+    }
+    return { found, error: null };
+  }
+
   async function load(): Promise<void> {
     const wanted = caseNo.value;
     if (wanted === null) return;
+    const mine = ++generation;
+    const current = (): boolean => mine === generation;
     loading.value = true;
     try {
       // A hub that cannot filter orders by case refuses the query: the case still shows, without orders.
-      const [answer, found] = await Promise.all([session.api.caseDetail(wanted), session.api.caseOrders(wanted).catch(() => [])]);
-      if (caseNo.value !== wanted) return;
+      const [answer, first] = await Promise.all([
+        session.api.caseDetail(wanted),
+        session.api.caseOrdersPage(wanted).catch(() => NO_ORDERS),
+      ]);
+      const { found, error } = await laterOrders(wanted, first, current);
+      if (!current()) return;
       detail.value = answer;
       orders.value = found;
+      ordersError.value = error;
       loadError.value = null;
     } catch (e) {
-      if (caseNo.value !== wanted) return;
+      if (!current()) return;
       detail.value = null;
       orders.value = [];
+      ordersError.value = null;
       loadError.value = asApiError(e);
     } finally {
-      if (caseNo.value === wanted) loading.value = false;
+      if (current()) loading.value = false;
     }
   }
 
@@ -69,6 +108,7 @@ export const useCasesStore = defineStore('cases', () => {
     if (trimmed !== caseNo.value) {
       detail.value = null;
       orders.value = [];
+      ordersError.value = null;
     }
     caseNo.value = trimmed;
     actionError.value = null;
@@ -76,9 +116,12 @@ export const useCasesStore = defineStore('cases', () => {
   }
 
   function close(): void {
+    generation++;
     caseNo.value = null;
     detail.value = null;
     orders.value = [];
+    ordersError.value = null;
+    loading.value = false;
     loadError.value = null;
     actionError.value = null;
   }
@@ -140,6 +183,7 @@ export const useCasesStore = defineStore('cases', () => {
     nodes,
     deductions,
     orders,
+    ordersError,
     canEdit,
     open,
     close,
