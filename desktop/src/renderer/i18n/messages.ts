@@ -222,7 +222,6 @@ export const messages = {
     supervision: {
       tab: '超期督办',
       none: '暂无超期节点',
-      daysOverdue: '超期 {n} 天',
       issue: '督办',
       send: '发出督办',
       content: '督办内容',
@@ -234,6 +233,7 @@ export const messages = {
     popup: { title: '新报警', view: '查看', dismiss: '关闭提示' },
     unit: { available: '空闲', busy: '执行任务', offline: '离线', noPosition: '无定位' },
     age: { s: '{n} 秒', m: '{n} 分钟', h: '{n} 小时', d: '{n} 天' },
+    deadline: { left: '剩余 {n} 天', today: '今日到期', overdue: '超期 {n} 天' },
     map: { legend: '图例', courts: '法院', units: '单兵/车组', alarms: '报警' },
     wall: {
       display: '第 {n} 屏',
@@ -482,7 +482,6 @@ export const messages = {
     supervision: {
       tab: 'Overdue',
       none: 'No overdue nodes',
-      daysOverdue: '{n} days overdue',
       issue: 'Supervise',
       send: 'Send order',
       content: 'Order',
@@ -494,6 +493,7 @@ export const messages = {
     popup: { title: 'New alarm', view: 'View', dismiss: 'Dismiss' },
     unit: { available: 'Available', busy: 'On task', offline: 'Offline', noPosition: 'No position' },
     age: { s: '{n} s', m: '{n} min', h: '{n} h', d: '{n} d' },
+    deadline: { left: '1 day left | {n} days left', today: 'due today', overdue: '1 day overdue | {n} days overdue' },
     map: { legend: 'Legend', courts: 'Courts', units: 'Field units', alarms: 'Alarms' },
     wall: {
       display: 'Display {n}',

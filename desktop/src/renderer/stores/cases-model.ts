@@ -1,6 +1,7 @@
 /** Pure views of a case's detail: node rows with their 正常/临期/超期/已完成 status, deduction periods, the case's 督办 orders, form checks. */
 import type { Deduction, FlowNode, SupervisionOrder } from '@cc/protocol';
 import type { ApiError } from '../api/client';
+import { timeLeft, type TimeLeft } from './deadline-model';
 
 /** What the node table shows in its state column. */
 export type NodeStatus = 'normal' | 'due_soon' | 'overdue' | 'done';
@@ -12,17 +13,24 @@ export interface NodeRow {
   paused: boolean;
   /** The due time without deduction periods, when periods moved it. */
   baseDueAt: string | null;
+  /** Days left (临期) or overdue (超期) at the store's `now`; null for other rows and paused clocks. */
+  timeLeft: TimeLeft | null;
 }
 
 const STATUS: Record<FlowNode['state'], NodeStatus> = { pending: 'normal', due_soon: 'due_soon', overdue: 'overdue', done: 'done' };
 
-export function nodeRows(nodes: FlowNode[]): NodeRow[] {
-  return nodes.map((node) => ({
-    node,
-    status: node.doneAt !== null ? 'done' : STATUS[node.state],
-    paused: node.paused === true,
-    baseDueAt: node.baseDueAt !== undefined && node.baseDueAt !== node.dueAt ? node.baseDueAt : null,
-  }));
+export function nodeRows(nodes: FlowNode[], now: number): NodeRow[] {
+  return nodes.map((node) => {
+    const status: NodeStatus = node.doneAt !== null ? 'done' : STATUS[node.state];
+    const paused = node.paused === true;
+    return {
+      node,
+      status,
+      paused,
+      baseDueAt: node.baseDueAt !== undefined && node.baseDueAt !== node.dueAt ? node.baseDueAt : null,
+      timeLeft: (status === 'due_soon' || status === 'overdue') && !paused ? timeLeft(node.dueAt, now) : null,
+    };
+  });
 }
 
 /** Open periods first (newest start first), then ended ones (newest start first). */

@@ -319,20 +319,25 @@ describe('cases store', () => {
 });
 
 describe('cases model', () => {
-  it('maps node states to 正常/临期/超期/已完成 and shows the base due time only when periods moved it', () => {
-    const rows = nodeRows([
-      node(1, { state: 'pending' }),
-      node(2, { state: 'due_soon', baseDueAt: '2026-11-04T16:00:00.000Z' }),
-      node(3, { state: 'overdue' }),
-      node(4, { state: 'done', doneAt: '2026-11-03T00:00:00.000Z' }),
-      node(5, { state: 'pending', paused: true, baseDueAt: '2026-11-01T16:00:00.000Z' }),
-    ]);
-    expect(rows.map((r) => [r.status, r.paused, r.baseDueAt])).toEqual([
-      ['normal', false, null],
-      ['due_soon', false, null],
-      ['overdue', false, null],
-      ['done', false, null],
-      ['normal', true, '2026-11-01T16:00:00.000Z'],
+  it('maps node states to 正常/临期/超期/已完成, shows the base due time only when periods moved it, and counts days left of running 临期/超期 clocks', () => {
+    const rows = nodeRows(
+      [
+        node(1, { state: 'pending' }),
+        node(2, { state: 'due_soon', baseDueAt: '2026-11-04T16:00:00.000Z' }),
+        node(3, { state: 'overdue', dueAt: '2026-10-30T16:00:00.000Z' }),
+        node(4, { state: 'done', doneAt: '2026-11-03T00:00:00.000Z' }),
+        node(5, { state: 'pending', paused: true, baseDueAt: '2026-11-01T16:00:00.000Z' }),
+        node(6, { state: 'due_soon', paused: true }),
+      ],
+      Date.parse('2026-11-02T04:00:00.000Z'),
+    );
+    expect(rows.map((r) => [r.status, r.paused, r.baseDueAt, r.timeLeft])).toEqual([
+      ['normal', false, null, null],
+      ['due_soon', false, null, { kind: 'left', days: 3 }],
+      ['overdue', false, null, { kind: 'overdue', days: 3 }],
+      ['done', false, null, null],
+      ['normal', true, '2026-11-01T16:00:00.000Z', null],
+      ['due_soon', true, null, null],
     ]);
   });
 

@@ -1,14 +1,16 @@
 /**
  * The case detail on the console (store `cases`): one open case with its flow nodes, deduction
  * periods (扣除期间) and 督办 orders, recording and ending a period; reloaded live on the case's
- * `case.changed`, `node.due_soon`/`node.overdue`, `supervision.*` events and after a link resync.
+ * `case.changed`, `node.due_soon`/`node.overdue` (graded reminders included), `supervision.*` events
+ * and after a link resync; its nodes' days left are counted again at each reload and China midnight.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import type { Case, SupervisionOrder } from '@cc/protocol';
 import { ApiError } from '../api/client';
 import type { CaseOrdersPage, DeductionCreate } from '../api/cases';
 import { nodeRows, sortedDeductions } from './cases-model';
+import { nextChinaMidnight } from './deadline-model';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
 
@@ -33,7 +35,6 @@ export const useCasesStore = defineStore('cases', () => {
   const orders = shallowRef<SupervisionOrder[]>([]);
   /** Why a later page of the orders could not be loaded: `orders` holds the pages before it only. */
   const ordersError = ref<ApiError | null>(null);
-
   const loading = ref(false);
   /** Why the case could not be loaded (e.g. not_found for a mistyped number). */
   const loadError = ref<ApiError | null>(null);
@@ -41,11 +42,16 @@ export const useCasesStore = defineStore('cases', () => {
   const actionError = ref<ApiError | null>(null);
   /** A record/end request is running. */
   const busy = ref(false);
+  /** The time the nodes' days left are counted at: the last load, or the last China midnight passed. */
+  const now = ref(Date.now());
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Counts loads: the answers of a load overtaken by a newer one (or a close) are dropped. */
   let generation = 0;
+  let midnight: ReturnType<typeof setTimeout> | undefined;
 
-  const nodes = computed(() => nodeRows(detail.value?.nodes ?? []));
+  const nodes = computed(() => nodeRows(detail.value?.nodes ?? [], now.value));
+  // Each load (e.g. on a graded reminder's node.due_soon) counts the days left afresh.
+  watch(detail, () => (now.value = Date.now()), { flush: 'sync' });
   const deductions = computed(() => sortedDeductions(detail.value?.deductions ?? []));
   const canEdit = computed(() => CASE_WORKERS.has(session.user?.role ?? ''));
 
@@ -155,8 +161,20 @@ export const useCasesStore = defineStore('cases', () => {
     }, RELOAD_DEBOUNCE_MS);
   }
 
+  /** Counts days left again at each China midnight: no node event marks a plain day passing. */
+  function countAtMidnight(): void {
+    midnight = setTimeout(
+      () => {
+        now.value = Date.now();
+        countAtMidnight();
+      },
+      nextChinaMidnight(Date.now()) - Date.now(),
+    );
+  }
+
   /** Follows the open case live; the returned function stops that and closes the panel. */
   function follow(): () => void {
+    countAtMidnight();
     const offs = [
       link.on('case.changed', (data) => scheduleLoad(data.caseNo)),
       link.on('node.overdue', (data) => scheduleLoad(data.caseNo)),
@@ -169,6 +187,7 @@ export const useCasesStore = defineStore('cases', () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
       timer = undefined;
+      clearTimeout(midnight);
       close();
     };
   }

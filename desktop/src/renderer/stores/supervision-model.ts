@@ -1,8 +1,12 @@
 /** Pure views of the 超期 (overdue) list and its 督办 (supervision) orders. */
 import type { FlowNode, NodeType, SupervisionOrder } from '@cc/protocol';
+import { timeLeft } from './deadline-model';
 
-/** What the console needs of a catalog entry to name a node type. */
-export type NodeTypeNames = Pick<NodeType, 'name' | 'nameEn'>;
+/** What the console needs of a catalog entry to name a node type (and to mark its pressing 临期 nodes). */
+export type NodeTypeNames = Pick<NodeType, 'name' | 'nameEn'> & {
+  /** The type's last warning threshold in days (`lastWarnDays` of its rule). */
+  lastWarnDays?: number;
+};
 
 /** A node type's name in the UI language: English falls back to the Chinese name; an unknown type shows its code. */
 export function nodeTypeName(type: NodeTypeNames | undefined, code: string, locale: string): string {
@@ -12,13 +16,19 @@ export function nodeTypeName(type: NodeTypeNames | undefined, code: string, loca
 
 export interface OverdueRow {
   node: FlowNode;
-  /** Whole days past due at `now` (0 on the day it fell due). */
+  /** China calendar days overdue at `now`, today included (1 from the due time on). */
   daysOverdue: number;
   /** The open order about this node (or its case, when the order names no node), if any. */
   order: SupervisionOrder | undefined;
 }
 
 const OPEN: ReadonlySet<SupervisionOrder['state']> = new Set(['issued', 'replied', 'returned']);
+
+/** A node the hub lists as overdue counts at least one day, even while this machine's clock is behind the hub's. */
+function daysOverdue(dueAt: string, now: number): number {
+  const left = timeLeft(dueAt, now);
+  return left.kind === 'overdue' ? left.days : 1;
+}
 
 export function overdueRows(nodes: FlowNode[], orders: SupervisionOrder[], now: number): OverdueRow[] {
   const byNode = new Map<number, SupervisionOrder>();
@@ -30,7 +40,7 @@ export function overdueRows(nodes: FlowNode[], orders: SupervisionOrder[], now: 
   }
   return nodes.map((node) => ({
     node,
-    daysOverdue: Math.max(0, Math.floor((now - Date.parse(node.dueAt)) / 86_400_000)),
+    daysOverdue: daysOverdue(node.dueAt, now),
     order: byNode.get(node.id) ?? byCase.get(node.caseNo),
   }));
 }

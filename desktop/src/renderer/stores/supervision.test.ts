@@ -43,9 +43,10 @@ describe('supervision store', () => {
 
   it('loads the overdue list with node names, issues an order and marks the node supervised', async () => {
     const orders: SupervisionOrder[] = [];
-    let catalog: { code: string; name: string; nameEn?: string }[] = [
-      { code: 'handler_assignment', name: '确定承办人', nameEn: 'Assignment of the case handler' },
-      { code: 'local_check', name: '本院自定节点' },
+    const rule = { warnDays: 30, remindDays: [15, 7] };
+    let catalog: { code: string; name: string; nameEn?: string; rule: { warnDays: number; remindDays?: number[] } }[] = [
+      { code: 'handler_assignment', name: '确定承办人', nameEn: 'Assignment of the case handler', rule },
+      { code: 'local_check', name: '本院自定节点', rule: { warnDays: 3 } },
     ];
     const fake = fakeFetch((r) => {
       if (r.path.startsWith('/api/v1/nodes?state=overdue'))
@@ -76,8 +77,10 @@ describe('supervision store', () => {
     expect(supervision.typeName('handler_assignment', 'en')).toBe('Assignment of the case handler');
     expect(supervision.typeName('local_check', 'en')).toBe('本院自定节点');
     expect(supervision.typeName('unknown_type', 'en')).toBe('unknown_type');
+    // Their last warning thresholds: a countdown within them stands out.
+    expect([supervision.nodeTypes.handler_assignment?.lastWarnDays, supervision.nodeTypes.local_check?.lastWarnDays]).toEqual([7, 3]);
     // An admin names the custom type in English: the console follows the catalog event.
-    catalog = [...catalog.slice(0, 1), { code: 'local_check', name: '本院自定节点', nameEn: 'Local check' }];
+    catalog = [...catalog.slice(0, 1), { code: 'local_check', name: '本院自定节点', nameEn: 'Local check', rule: { warnDays: 3 } }];
     sockets.last().frame({
       type: 'event',
       event: { seq: 1, at: '2026-11-21T03:00:00.000Z', type: 'catalog.changed', court: null, data: { code: 'local_check' } },
@@ -99,7 +102,7 @@ describe('supervision store', () => {
 });
 
 describe('supervision model', () => {
-  it('counts whole days overdue and matches open orders by node, else by case', () => {
+  it('counts China calendar days overdue and matches open orders by node, else by case', () => {
     const now = Date.parse('2026-11-04T12:00:00.000Z');
     const rows = overdueRows(
       [node(1, 'C1'), node(2, 'C2'), node(3, 'C3'), node(4, 'C4', '2026-11-04T06:00:00.000Z')],
@@ -111,10 +114,10 @@ describe('supervision model', () => {
       now,
     );
     expect(rows.map((r) => [r.node.id, r.daysOverdue, r.order?.id])).toEqual([
-      [1, 3, 'a'],
-      [2, 3, 'b'],
-      [3, 3, undefined],
-      [4, 0, undefined],
+      [1, 4, 'a'],
+      [2, 4, 'b'],
+      [3, 4, undefined],
+      [4, 1, undefined],
     ]);
     expect(defaultDueDate(Date.parse('2026-11-21T10:00:00.000Z'))).toBe('2026-11-24');
   });

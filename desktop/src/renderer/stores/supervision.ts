@@ -6,6 +6,7 @@ import { ApiError } from '../api/client';
 import type { SupervisionCreate } from '../api/hub';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
+import { lastWarnDays } from './deadline-model';
 import { nodeTypeName, overdueRows, type NodeTypeNames } from './supervision-model';
 
 const REFRESH_DEBOUNCE_MS = 1000;
@@ -17,7 +18,7 @@ export const useSupervisionStore = defineStore('supervision', () => {
   const link = useLinkStore();
   const nodes = ref<FlowNode[]>([]);
   const orders = ref<SupervisionOrder[]>([]);
-  /** The catalog's names by node type code (loaded once; again when the catalog changes). */
+  /** The catalog's names and last warning thresholds by node type code (loaded once; again when the catalog changes). */
   const nodeTypes = ref<Record<string, NodeTypeNames>>({});
   const error = ref<ApiError | null>(null);
   const issuing = ref<number | null>(null);
@@ -41,7 +42,9 @@ export const useSupervisionStore = defineStore('supervision', () => {
   }
 
   async function loadNodeTypes(): Promise<void> {
-    nodeTypes.value = Object.fromEntries((await session.api.nodeTypes()).map((t) => [t.code, { name: t.name, nameEn: t.nameEn }]));
+    nodeTypes.value = Object.fromEntries(
+      (await session.api.nodeTypes()).map((t) => [t.code, { name: t.name, nameEn: t.nameEn, lastWarnDays: lastWarnDays(t.rule) }]),
+    );
   }
 
   /** A node type's name in the UI language (`locale`: the i18n locale). */

@@ -1,0 +1,179 @@
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSSRApp, defineComponent, h } from 'vue';
+import { renderToString } from 'vue/server-renderer';
+import { createI18n } from 'vue-i18n';
+import type { Case, FlowNode } from '@cc/protocol';
+import { messages, type Locale } from '../i18n/messages';
+import { useCasesStore } from '../stores/cases';
+import { linkDeps, useLinkStore } from '../stores/link';
+import { sessionDeps, useSessionStore } from '../stores/session';
+import { memoryTokenStorage } from '../stores/session-storage';
+import { useSupervisionStore } from '../stores/supervision';
+import { fakeFetch, socketFactory } from '../testing/fakes';
+import { useTimeLeft } from './useTimeLeft';
+
+const CASE_NO = '(2026)京0108执7号';
+
+const node = (id: number, type: string, state: FlowNode['state'], dueAt: string): FlowNode => ({
+  id,
+  caseNo: CASE_NO,
+  court: '110108',
+  type,
+  category: 'supervised',
+  cycle: 0,
+  startedAt: '2026-06-01T00:00:00.000Z',
+  dueAt,
+  doneAt: null,
+  state,
+});
+
+/** Due at 00:00 China time (12-02, 11-26, 11-24): a freeze renewal (last reminder D-7), a payout (D-1), an inquiry. */
+const NODES = [
+  node(1, 'freeze_renewal', 'due_soon', '2026-12-01T16:00:00.000Z'),
+  node(2, 'funds_payout', 'due_soon', '2026-11-25T16:00:00.000Z'),
+  node(3, 'network_inquiry', 'overdue', '2026-11-23T16:00:00.000Z'),
+];
+
+const theCase: Case = {
+  caseNo: CASE_NO,
+  court: '110108',
+  kind: 'first',
+  filedAt: '2026-06-01T00:00:00.000Z',
+  amountOwed: 100_000,
+  amountRecovered: 0,
+  closedAt: null,
+  closureType: null,
+  handler: '张法官',
+  dishonestCount: 0,
+  consumptionBanCount: 0,
+  inquiryCount: 0,
+  nodes: NODES,
+  deductions: [],
+};
+
+/** The node table's state cell: the cases store's rows, each with its countdown, marked when it stands out. */
+const StateCells = defineComponent({
+  setup() {
+    const cases = useCasesStore();
+    const timeLeft = useTimeLeft();
+    return () =>
+      h(
+        'ul',
+        cases.nodes.map((row) =>
+          h('li', { 'data-node': row.node.id, 'data-pressing': row.timeLeft && timeLeft.pressing(row.timeLeft, row.node.type) }, [
+            row.timeLeft ? timeLeft.text(row.timeLeft) : '',
+          ]),
+        ),
+      );
+  },
+});
+
+const render = (pinia: Pinia, locale: Locale): Promise<string> =>
+  renderToString(
+    createSSRApp(StateCells)
+      .use(pinia)
+      .use(createI18n({ legacy: false, locale, fallbackLocale: 'zh-CN', messages })),
+  );
+
+async function consoleWithCase(): Promise<{ pinia: Pinia; remind: (daysLeft: number) => void; unfollow: () => void }> {
+  const fake = fakeFetch((r) => {
+    if (r.path === '/api/v1/auth/me')
+      return { status: 200, body: { id: 'p1', username: 'u', name: '王值班', role: 'duty_officer', court: null } };
+    if (decodeURIComponent(r.path) === `/api/v1/cases/${CASE_NO}`) return { status: 200, body: theCase };
+    return undefined;
+  });
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.socket = sockets.open;
+  const pinia = createPinia();
+  setActivePinia(pinia);
+  await useSessionStore().restore();
+  useSupervisionStore().nodeTypes = {
+    freeze_renewal: { name: '续行冻结', lastWarnDays: 7 },
+    funds_payout: { name: '案款发放', lastWarnDays: 1 },
+  };
+  const cases = useCasesStore();
+  const unfollow = cases.follow();
+  useLinkStore().connect('tok');
+  sockets.last().frame({ type: 'hello', protocol: '1.1', seq: 0 });
+  await cases.open(CASE_NO);
+  const remind = (daysLeft: number): void =>
+    sockets.last().frame({
+      type: 'event',
+      event: {
+        seq: 1,
+        at: new Date().toISOString(),
+        type: 'node.due_soon',
+        court: '110108',
+        data: { nodeId: 1, caseNo: CASE_NO, type: 'freeze_renewal', dueAt: NODES[0]!.dueAt, daysLeft, reminder: true },
+      },
+    });
+  return { pinia, remind, unfollow };
+}
+
+describe('useTimeLeft', () => {
+  beforeEach(() => {
+    // Only the clock is faked: the store's reload debounce and the fake socket run on real timers.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.parse('2026-11-24T15:00:00.000Z')); // 2026-11-24 23:00 China time
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('shows days left and days overdue; a countdown stands out from its type’s last reminder on (D-7, D-1)', async () => {
+    const { pinia, unfollow } = await consoleWithCase();
+    const html = await render(pinia, 'zh-CN');
+    expect(html).toContain('<li data-node="1" data-pressing="false">剩余 8 天</li>');
+    expect(html).toContain('<li data-node="2" data-pressing="false">剩余 2 天</li>');
+    expect(html).toContain('<li data-node="3" data-pressing="true">超期 1 天</li>');
+    expect(await render(pinia, 'en')).toContain('<li data-node="3" data-pressing="true">1 day overdue</li>');
+    unfollow();
+  });
+
+  it('shows them in English, singular and plural', async () => {
+    const { pinia, unfollow } = await consoleWithCase();
+    vi.setSystemTime(Date.parse('2026-11-25T04:00:00.000Z')); // 2026-11-25 12:00 China time
+    await useCasesStore().load();
+    const html = await render(pinia, 'en');
+    expect(html).toContain('<li data-node="1" data-pressing="true">7 days left</li>');
+    expect(html).toContain('<li data-node="2" data-pressing="true">1 day left</li>');
+    expect(html).toContain('<li data-node="3" data-pressing="true">2 days overdue</li>');
+    unfollow();
+  });
+
+  it('moves a row to the new days left when the hub’s D-7 reminder for it arrives, without a manual reload', async () => {
+    const { pinia, remind, unfollow } = await consoleWithCase();
+    expect(await render(pinia, 'zh-CN')).toContain('<li data-node="1" data-pressing="false">剩余 8 天</li>');
+    // 2026-11-25 00:00 China time: the freeze renewal reaches D-7 and the hub says so.
+    vi.setSystemTime(Date.parse('2026-11-24T16:00:00.000Z'));
+    remind(7);
+    await vi.waitFor(async () => expect(await render(pinia, 'zh-CN')).toContain('<li data-node="1" data-pressing="true">剩余 7 天</li>'));
+    expect(await render(pinia, 'en')).toContain('<li data-node="3" data-pressing="true">2 days overdue</li>');
+    unfollow();
+  });
+
+  it('says due today for a node falling due later the same China day', async () => {
+    setActivePinia(createPinia());
+    const pinia = createPinia();
+    const texts = { 'zh-CN': '', en: '' };
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const Cell = defineComponent({
+        setup() {
+          const timeLeft = useTimeLeft();
+          return () => h('span', timeLeft.text({ kind: 'left', days: 0 }));
+        },
+      });
+      texts[locale] = await renderToString(
+        createSSRApp(Cell)
+          .use(pinia)
+          .use(createI18n({ legacy: false, locale, messages })),
+      );
+    }
+    expect(texts).toEqual({ 'zh-CN': '<span>今日到期</span>', en: '<span>due today</span>' });
+  });
+});
