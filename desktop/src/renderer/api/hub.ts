@@ -11,6 +11,7 @@ import type {
   Principal,
   StatsResponse,
   SupervisionOrder,
+  SupervisionState,
   WallBody,
   WallDoc,
   WallState,
@@ -21,6 +22,9 @@ import type { z } from 'zod';
 import type { ApiClient } from './client';
 import { caseEndpoints } from './cases';
 import { deviceEndpoints } from './devices';
+
+/** 督办 states in which an order is still open (not accepted). */
+export const OPEN_SUPERVISION_STATES: readonly SupervisionState[] = ['issued', 'replied', 'returned'];
 
 export interface LoginAnswer {
   token: string;
@@ -63,7 +67,27 @@ export function hubApi(client: ApiClient) {
     overdueNodes: async (limit = 100) =>
       (await client.request<{ nodes: FlowNode[] }>('GET', `api/v1/nodes?state=overdue&limit=${limit}`)).nodes,
     nodeTypes: async () => (await client.request<{ nodeTypes: NodeType[] }>('GET', 'api/v1/catalog/node-types')).nodeTypes,
-    supervisionOrders: async () => (await client.request<{ orders: SupervisionOrder[] }>('GET', 'api/v1/supervision?limit=500')).orders,
+    /**
+     * Every open 督办 order (issued, replied or returned), page by page: what the 超期 list marks
+     * its nodes with. Not the newest N orders of any state: accepted orders pile up, and an older
+     * order still open would leave its node unmarked (and invite a second order).
+     */
+    supervisionOrders: async () => {
+      const openOrders = async (state: SupervisionState): Promise<SupervisionOrder[]> => {
+        const all: SupervisionOrder[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page = await client.request<{ orders: SupervisionOrder[]; nextCursor?: string | null }>(
+            'GET',
+            `api/v1/supervision?state=${state}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
+          all.push(...page.orders);
+          cursor = page.nextCursor; // absent from a hub without paging: its one page
+        } while (cursor);
+        return all;
+      };
+      return (await Promise.all(OPEN_SUPERVISION_STATES.map(openOrders))).flat();
+    },
     issueSupervision: (order: SupervisionCreate) => client.request<SupervisionOrder>('POST', 'api/v1/supervision', order),
     walls: async () => (await client.request<{ walls: WallDoc<WallBody>[] }>('GET', 'api/v1/walls')).walls,
     wallState: (wallId: string) => client.request<WallState>('GET', `api/v1/walls/${encodeURIComponent(wallId)}/state`),

@@ -1,5 +1,6 @@
 /** Pure views of the 超期 (overdue) list and its 督办 (supervision) orders. */
 import type { FlowNode, NodeType, SupervisionOrder } from '@cc/protocol';
+import { OPEN_SUPERVISION_STATES } from '../api/hub';
 import { timeLeft } from './deadline-model';
 
 /** What the console needs of a catalog entry to name a node type (and to mark its pressing 临期 nodes). */
@@ -22,7 +23,7 @@ export interface OverdueRow {
   order: SupervisionOrder | undefined;
 }
 
-const OPEN: ReadonlySet<SupervisionOrder['state']> = new Set(['issued', 'replied', 'returned']);
+const OPEN: ReadonlySet<SupervisionOrder['state']> = new Set(OPEN_SUPERVISION_STATES);
 
 /** A node the hub lists as overdue counts at least one day, even while this machine's clock is behind the hub's. */
 function daysOverdue(dueAt: string, now: number): number {

@@ -99,6 +99,51 @@ describe('supervision store', () => {
     expect(supervision.error?.code).toBe('not_found');
     expect(supervision.rows.find((r) => r.node.id === 1)?.order).toBeUndefined();
   });
+
+  it('marks overdue nodes with open orders from every page of every open state, never asking for accepted ones', async () => {
+    // 500 newer orders would once have hidden an older open one: now the open states are paged through.
+    const filler = (state: SupervisionOrder['state'], n: number) =>
+      Array.from({ length: n }, (_, i) => order({ id: `${state}-${i}`, caseNo: `X${i}`, nodeId: 1000 + i, state }));
+    const pages: Record<string, { orders: SupervisionOrder[]; nextCursor?: string | null }> = {
+      'issued:': { orders: filler('issued', 500), nextCursor: 'aXNzdWVkLTI' },
+      'issued:aXNzdWVkLTI': { orders: [order({ id: 'old', caseNo: 'C1', nodeId: 1, state: 'issued' })], nextCursor: null },
+      'replied:': { orders: [order({ id: 'r1', caseNo: 'C2', nodeId: null, state: 'replied' })], nextCursor: null },
+      // A hub without paging answers one page and no nextCursor.
+      'returned:': { orders: [] },
+    };
+    const fake = fakeFetch((r) => {
+      if (r.path.startsWith('/api/v1/nodes?state=overdue'))
+        return { status: 200, body: { nodes: [node(1, 'C1'), node(2, 'C2'), node(3, 'C3')], next: null } };
+      if (r.path === '/api/v1/catalog/node-types') return { status: 200, body: { nodeTypes: [] } };
+      if (r.path.startsWith('/api/v1/supervision?')) {
+        const q = new URLSearchParams(r.path.split('?')[1]);
+        const page = pages[`${q.get('state')}:${q.get('cursor') ?? ''}`];
+        return page
+          ? { status: 200, body: page }
+          : { status: 400, body: { error: { code: 'validation_failed', message: 'x', messageEn: 'x' } } };
+      }
+      return undefined;
+    });
+    const sockets = socketFactory();
+    sessionDeps.baseUrl = () => 'http://hub.test/';
+    sessionDeps.storage = () => memoryTokenStorage('tok');
+    sessionDeps.fetchImpl = fake.fetchImpl;
+    linkDeps.socket = sockets.open;
+    setActivePinia(createPinia());
+    const supervision = useSupervisionStore();
+    supervision.follow();
+    useLinkStore().connect('tok');
+    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(supervision.rows).toHaveLength(3));
+    expect(supervision.rows.map((r) => [r.node.id, r.order?.id])).toEqual([
+      [1, 'old'],
+      [2, 'r1'],
+      [3, undefined],
+    ]);
+    const asked = fake.requests.filter((r) => r.path.startsWith('/api/v1/supervision?')).map((r) => r.path);
+    expect(asked).toHaveLength(4);
+    expect(asked.some((p) => !/[?&]state=(issued|replied|returned)(&|$)/.test(p))).toBe(false);
+  });
 });
 
 describe('supervision model', () => {
