@@ -55,32 +55,33 @@ const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
+/** Bytes that end the plain run of a string: the quote, the backslash and control characters. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
 /** The index just past the string token starting at `i` (a quote), or −1 if it is not a valid string. */
 function skipString(b: Uint8Array, i: number): number {
   const n = b.length;
   let j = i + 1;
-  while (j < n) {
+  for (;;) {
+    // One table load per byte of the plain run (most of a body's bytes are inside strings).
+    while (j < n && STRING_STOP[b[j]!] === 0) j++;
+    if (j >= n) return -1;
     const c = b[j]!;
     if (c === QUOTE) return j + 1;
-    if (c === BACKSLASH) {
-      const e = b[j + 1];
-      if (e === 0x75) {
-        // \uXXXX
-        if (j + 5 >= n || !isHex(b[j + 2]!) || !isHex(b[j + 3]!) || !isHex(b[j + 4]!) || !isHex(b[j + 5]!)) return -1;
-        j += 6;
-        continue;
-      }
+    if (c !== BACKSLASH) return -1; // a control character
+    const e = b[j + 1];
+    if (e === 0x75) {
+      // \uXXXX
+      if (j + 5 >= n || !isHex(b[j + 2]!) || !isHex(b[j + 3]!) || !isHex(b[j + 4]!) || !isHex(b[j + 5]!)) return -1;
+      j += 6;
+    } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
       // \" \\ \/ \b \f \n \r \t
-      if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-        j += 2;
-        continue;
-      }
-      return -1;
-    }
-    if (c < 0x20) return -1;
-    j++;
+      j += 2;
+    } else return -1;
   }
-  return -1;
 }
 
 /** The index just past the number token starting at `i`, or −1 if it is not a valid number. */
