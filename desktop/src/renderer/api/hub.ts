@@ -66,6 +66,9 @@ export function hubApi(client: ApiClient) {
     /** 超期 nodes, most overdue first. */
     overdueNodes: async (limit = 100) =>
       (await client.request<{ nodes: FlowNode[] }>('GET', `api/v1/nodes?state=overdue&limit=${limit}`)).nodes,
+    /** 临期 nodes, soonest due first. */
+    dueSoonNodes: async (limit = 100) =>
+      (await client.request<{ nodes: FlowNode[] }>('GET', `api/v1/nodes?state=due_soon&limit=${limit}`)).nodes,
     nodeTypes: async () => (await client.request<{ nodeTypes: NodeType[] }>('GET', 'api/v1/catalog/node-types')).nodeTypes,
     /**
      * Every open 督办 order (issued, replied or returned), page by page: what the 超期 list marks

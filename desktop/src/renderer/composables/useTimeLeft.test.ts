@@ -2,15 +2,17 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import { createI18n } from 'vue-i18n';
+import { createI18n, useI18n } from 'vue-i18n';
 import type { Case, FlowNode } from '@cc/protocol';
 import { messages, type Locale } from '../i18n/messages';
 import { useCasesStore } from '../stores/cases';
+import { chinaDay } from '../stores/cases-model';
 import { linkDeps, useLinkStore } from '../stores/link';
 import { sessionDeps, useSessionStore } from '../stores/session';
 import { memoryTokenStorage } from '../stores/session-storage';
 import { useSupervisionStore } from '../stores/supervision';
 import { fakeFetch, socketFactory } from '../testing/fakes';
+import { useNodeTypeName } from './useNodeTypeName';
 import { useTimeLeft } from './useTimeLeft';
 
 const CASE_NO = '(2026)京0108执7号';
@@ -114,6 +116,25 @@ async function consoleWithCase(): Promise<{ pinia: Pinia; remind: (daysLeft: num
   return { pinia, remind, unfollow };
 }
 
+/** The console's 临期 list as SupervisionOverdueList shows it: the tab with its count, each row's type, due date and countdown. */
+const DueSoonList = defineComponent({
+  setup() {
+    const { t } = useI18n();
+    const supervision = useSupervisionStore();
+    const timeLeft = useTimeLeft();
+    const typeName = useNodeTypeName();
+    return () =>
+      h('section', [
+        h('span', { 'data-list': 'due_soon' }, `${t('supervision.list.due_soon')} ${supervision.counts.due_soon.n}`),
+        ...supervision.listed.map((row) =>
+          h('p', { 'data-node': row.node.id, 'data-pressing': timeLeft.pressing(row.timeLeft, row.node.type) }, [
+            `${typeName(row.node.type)} · ${t('supervision.dueOn', { d: chinaDay(row.node.dueAt) })} · ${timeLeft.text(row.timeLeft)}`,
+          ]),
+        ),
+      ]);
+  },
+});
+
 describe('useTimeLeft', () => {
   beforeEach(() => {
     // Only the clock is faked: the store's reload debounce and the fake socket run on real timers.
@@ -175,5 +196,36 @@ describe('useTimeLeft', () => {
       );
     }
     expect(texts).toEqual({ 'zh-CN': '<span>今日到期</span>', en: '<span>due today</span>' });
+  });
+
+  it('shows the console’s 临期 list: days left soonest first, standing out within each type’s last reminder', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const supervision = useSupervisionStore();
+    supervision.nodeTypes = {
+      freeze_renewal: { name: '续行冻结', nameEn: 'Freeze renewal', lastWarnDays: 7 },
+      funds_payout: { name: '案款发放', nameEn: 'Funds payout', lastWarnDays: 1 },
+    };
+    // 11-24 23:00 China time: a payout due at 23:30, a payout due 11-26, a renewal due 12-02.
+    supervision.dueSoonNodes = [node(4, 'funds_payout', 'due_soon', '2026-11-24T15:30:00.000Z'), NODES[1]!, NODES[0]!];
+    supervision.shown = 'due_soon';
+    const zh = await renderToString(
+      createSSRApp(DueSoonList)
+        .use(pinia)
+        .use(createI18n({ legacy: false, locale: 'zh-CN', messages })),
+    );
+    expect(zh).toContain('<span data-list="due_soon">临期 3</span>');
+    expect(zh).toContain('<p data-node="4" data-pressing="true">案款发放 · 2026-11-24 到期 · 今日到期</p>');
+    expect(zh).toContain('<p data-node="2" data-pressing="false">案款发放 · 2026-11-26 到期 · 剩余 2 天</p>');
+    expect(zh).toContain('<p data-node="1" data-pressing="false">续行冻结 · 2026-12-02 到期 · 剩余 8 天</p>');
+    expect(zh.indexOf('data-node="4"')).toBeLessThan(zh.indexOf('data-node="1"'));
+    const en = await renderToString(
+      createSSRApp(DueSoonList)
+        .use(pinia)
+        .use(createI18n({ legacy: false, locale: 'en', messages })),
+    );
+    expect(en).toContain('<span data-list="due_soon">Due soon 3</span>');
+    expect(en).toContain('<p data-node="4" data-pressing="true">Funds payout · due 2026-11-24 · due today</p>');
+    expect(en).toContain('<p data-node="1" data-pressing="false">Freeze renewal · due 2026-12-02 · 8 days left</p>');
   });
 });

@@ -310,6 +310,24 @@ describe('cases store', () => {
     expect(cases.orders).toEqual([]);
   });
 
+  it('counts the open case’s days overdue again at China midnight without a reload, and stops with unfollow', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse('2026-11-05T15:00:00.000Z')); // 2026-11-05 23:00 China time
+    try {
+      const { cases, fake, unfollow } = await signedIn('duty_officer');
+      await cases.open(CASE_NO);
+      expect(cases.nodes[0]?.timeLeft).toEqual({ kind: 'overdue', days: 1 });
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      expect(cases.nodes[0]?.timeLeft).toEqual({ kind: 'overdue', days: 2 });
+      expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/cases/'))).toHaveLength(1);
+      const timers = vi.getTimerCount();
+      unfollow();
+      expect(vi.getTimerCount()).toBe(timers - 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows why an unknown case number cannot be opened', async () => {
     const { cases } = await signedIn('duty_officer');
     await cases.open('(2026)京0108执404号');

@@ -10,7 +10,7 @@ import type { Case, SupervisionOrder } from '@cc/protocol';
 import { ApiError } from '../api/client';
 import type { CaseOrdersPage, DeductionCreate } from '../api/cases';
 import { nodeRows, sortedDeductions } from './cases-model';
-import { nextChinaMidnight } from './deadline-model';
+import { everyChinaMidnight } from './china-midnight';
 import { useLinkStore } from './link';
 import { useSessionStore } from './session';
 
@@ -47,7 +47,6 @@ export const useCasesStore = defineStore('cases', () => {
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Counts loads: the answers of a load overtaken by a newer one (or a close) are dropped. */
   let generation = 0;
-  let midnight: ReturnType<typeof setTimeout> | undefined;
 
   const nodes = computed(() => nodeRows(detail.value?.nodes ?? [], now.value));
   // Each load (e.g. on a graded reminder's node.due_soon) counts the days left afresh.
@@ -161,20 +160,10 @@ export const useCasesStore = defineStore('cases', () => {
     }, RELOAD_DEBOUNCE_MS);
   }
 
-  /** Counts days left again at each China midnight: no node event marks a plain day passing. */
-  function countAtMidnight(): void {
-    midnight = setTimeout(
-      () => {
-        now.value = Date.now();
-        countAtMidnight();
-      },
-      nextChinaMidnight(Date.now()) - Date.now(),
-    );
-  }
-
   /** Follows the open case live; the returned function stops that and closes the panel. */
   function follow(): () => void {
-    countAtMidnight();
+    // No node event marks a plain day passing: the days left are counted again at each China midnight.
+    const stopMidnight = everyChinaMidnight(() => (now.value = Date.now()));
     const offs = [
       link.on('case.changed', (data) => scheduleLoad(data.caseNo)),
       link.on('node.overdue', (data) => scheduleLoad(data.caseNo)),
@@ -187,7 +176,7 @@ export const useCasesStore = defineStore('cases', () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
       timer = undefined;
-      clearTimeout(midnight);
+      stopMidnight();
       close();
     };
   }

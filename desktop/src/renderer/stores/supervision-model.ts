@@ -1,7 +1,7 @@
-/** Pure views of the 超期 (overdue) list and its 督办 (supervision) orders. */
+/** Pure views of the 超期 (overdue) and 临期 (due soon) lists and their 督办 (supervision) orders. */
 import type { FlowNode, NodeType, SupervisionOrder } from '@cc/protocol';
 import { OPEN_SUPERVISION_STATES } from '../api/hub';
-import { timeLeft } from './deadline-model';
+import { timeLeft, type TimeLeft } from './deadline-model';
 
 /** What the console needs of a catalog entry to name a node type (and to mark its pressing 临期 nodes). */
 export type NodeTypeNames = Pick<NodeType, 'name' | 'nameEn'> & {
@@ -31,7 +31,8 @@ function daysOverdue(dueAt: string, now: number): number {
   return left.kind === 'overdue' ? left.days : 1;
 }
 
-export function overdueRows(nodes: FlowNode[], orders: SupervisionOrder[], now: number): OverdueRow[] {
+/** Looks up the open order about a node: one naming the node, else one about its whole case. */
+function openOrderOf(orders: SupervisionOrder[]): (node: FlowNode) => SupervisionOrder | undefined {
   const byNode = new Map<number, SupervisionOrder>();
   const byCase = new Map<string, SupervisionOrder>();
   for (const o of orders) {
@@ -39,11 +40,30 @@ export function overdueRows(nodes: FlowNode[], orders: SupervisionOrder[], now: 
     if (o.nodeId !== null) byNode.set(o.nodeId, o);
     else byCase.set(o.caseNo, o);
   }
-  return nodes.map((node) => ({
-    node,
-    daysOverdue: daysOverdue(node.dueAt, now),
-    order: byNode.get(node.id) ?? byCase.get(node.caseNo),
-  }));
+  return (node) => byNode.get(node.id) ?? byCase.get(node.caseNo);
+}
+
+export function overdueRows(nodes: FlowNode[], orders: SupervisionOrder[], now: number): OverdueRow[] {
+  const orderOf = openOrderOf(orders);
+  return nodes.map((node) => ({ node, daysOverdue: daysOverdue(node.dueAt, now), order: orderOf(node) }));
+}
+
+/** A row of the list the console shows: its node, days overdue (超期) or left (临期), and its open order. */
+export interface ListedRow {
+  node: FlowNode;
+  /** A 临期 node past its due time before the hub's event reloads the list shows as overdue. */
+  timeLeft: TimeLeft;
+  order: SupervisionOrder | undefined;
+}
+
+/** The 超期 list's rows as the console shows them. */
+export const listedOverdue = (rows: OverdueRow[]): ListedRow[] =>
+  rows.map((r) => ({ node: r.node, timeLeft: { kind: 'overdue', days: r.daysOverdue }, order: r.order }));
+
+/** The 临期 list in the hub's order (soonest due first), with China calendar days left at `now`. */
+export function dueSoonRows(nodes: FlowNode[], orders: SupervisionOrder[], now: number): ListedRow[] {
+  const orderOf = openOrderOf(orders);
+  return nodes.map((node) => ({ node, timeLeft: timeLeft(node.dueAt, now), order: orderOf(node) }));
 }
 
 /** The default reply deadline of a new order: `days` calendar days from now, as a date. */

@@ -1,12 +1,12 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlowNode, SupervisionOrder } from '@cc/protocol';
 import { fakeFetch, socketFactory } from '../testing/fakes';
 import { linkDeps, useLinkStore } from './link';
 import { sessionDeps } from './session';
 import { memoryTokenStorage } from './session-storage';
 import { useSupervisionStore } from './supervision';
-import { defaultDueDate, overdueRows } from './supervision-model';
+import { defaultDueDate, dueSoonRows, overdueRows } from './supervision-model';
 
 const node = (id: number, caseNo: string, dueAt = '2026-11-01T00:00:00.000Z'): FlowNode => ({
   id,
@@ -146,6 +146,153 @@ describe('supervision store', () => {
   });
 });
 
+/** A 临期 node of case `C<id>`. */
+const dueSoonNode = (id: number, type: string, dueAt: string): FlowNode => ({
+  ...node(id, `C${id}`, dueAt),
+  type,
+  state: 'due_soon',
+});
+
+/** 2026-11-24 23:00 China time. */
+const NOW = '2026-11-24T15:00:00.000Z';
+/** Overdue since 11-24 00:00 and 11-20 00:00 China time. */
+const OVERDUE = [node(1, 'C1', '2026-11-23T16:00:00.000Z'), node(2, 'C2', '2026-11-19T16:00:00.000Z')];
+/** Due 11-24 23:30 (today), 12-01 and 12-02 00:00 China time, soonest first as the hub lists them. */
+const DUE_SOON = [
+  dueSoonNode(11, 'funds_payout', '2026-11-24T15:30:00.000Z'),
+  dueSoonNode(12, 'freeze_renewal', '2026-11-30T16:00:00.000Z'),
+  dueSoonNode(13, 'freeze_renewal', '2026-12-01T16:00:00.000Z'),
+];
+
+/** A console following a hub that lists `hub.overdue` and `hub.dueSoon`, with one open order on node 12. */
+function consoleWithLists(hub: { overdue: FlowNode[]; dueSoon: FlowNode[] }) {
+  const fake = fakeFetch((r) => {
+    if (r.path.startsWith('/api/v1/nodes?state=overdue')) return { status: 200, body: { nodes: hub.overdue, next: null } };
+    if (r.path.startsWith('/api/v1/nodes?state=due_soon')) return { status: 200, body: { nodes: hub.dueSoon, next: null } };
+    if (r.path.startsWith('/api/v1/supervision?state=issued'))
+      return { status: 200, body: { orders: [order({ id: 'o12', caseNo: 'C12', nodeId: 12 })] } };
+    if (r.path.startsWith('/api/v1/supervision?')) return { status: 200, body: { orders: [] } };
+    if (r.path === '/api/v1/catalog/node-types')
+      return {
+        status: 200,
+        body: {
+          nodeTypes: [
+            { code: 'funds_payout', name: '案款发放', rule: { warnDays: 3, remindDays: [1] } },
+            { code: 'freeze_renewal', name: '续行冻结', rule: { warnDays: 30, remindDays: [15, 7] } },
+          ],
+        },
+      };
+    return undefined;
+  });
+  const sockets = socketFactory();
+  sessionDeps.baseUrl = () => 'http://hub.test/';
+  sessionDeps.storage = () => memoryTokenStorage('tok');
+  sessionDeps.fetchImpl = fake.fetchImpl;
+  linkDeps.socket = sockets.open;
+  setActivePinia(createPinia());
+  const supervision = useSupervisionStore();
+  const unfollow = supervision.follow();
+  useLinkStore().connect('tok');
+  sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+  const nodeLists = (): number => fake.requests.filter((r) => r.path.startsWith('/api/v1/nodes?state=due_soon')).length;
+  return { supervision, unfollow, sockets, nodeLists };
+}
+
+const listed = (rows: { node: FlowNode; timeLeft: unknown; order?: SupervisionOrder }[]) =>
+  rows.map((r) => [r.node.id, r.timeLeft, r.order?.id]);
+
+describe('supervision store: 超期 and 临期 lists', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse(NOW));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    sessionDeps.fetchImpl = undefined;
+  });
+
+  it('loads both lists with their counts and switches between them; 临期 rows say days left, soonest first', async () => {
+    const { supervision, unfollow } = consoleWithLists({ overdue: OVERDUE, dueSoon: DUE_SOON });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(supervision.counts).toEqual({ overdue: { n: 2, truncated: false }, due_soon: { n: 3, truncated: false } });
+    expect(supervision.shown).toBe('overdue');
+    expect(listed(supervision.listed)).toEqual([
+      [1, { kind: 'overdue', days: 1 }, undefined],
+      [2, { kind: 'overdue', days: 5 }, undefined],
+    ]);
+    supervision.shown = 'due_soon';
+    expect(listed(supervision.listed)).toEqual([
+      [11, { kind: 'left', days: 0 }, undefined],
+      [12, { kind: 'left', days: 7 }, 'o12'],
+      [13, { kind: 'left', days: 8 }, undefined],
+    ]);
+    // The last reminder thresholds the rows are highlighted within.
+    expect([supervision.nodeTypes.funds_payout?.lastWarnDays, supervision.nodeTypes.freeze_renewal?.lastWarnDays]).toEqual([1, 7]);
+    supervision.shown = 'overdue';
+    expect(supervision.listed.map((r) => r.node.id)).toEqual([1, 2]);
+    unfollow();
+    expect(supervision.counts.due_soon.n).toBe(0);
+  });
+
+  it('reloads the 临期 list once for a burst of node.due_soon events, and marks a list cut at its limit', async () => {
+    const hub = { overdue: OVERDUE, dueSoon: DUE_SOON };
+    const { supervision, unfollow, sockets, nodeLists } = consoleWithLists(hub);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(nodeLists()).toBe(1);
+    // The hub moved 97 more nodes into 临期 (100: the console's limit), due 12-11 00:00 China time.
+    hub.dueSoon = [
+      ...DUE_SOON,
+      ...Array.from({ length: 97 }, (_, i) => dueSoonNode(100 + i, 'freeze_renewal', '2026-12-10T16:00:00.000Z')),
+    ];
+    for (let seq = 1; seq <= 3; seq += 1) {
+      const n = hub.dueSoon[seq]!;
+      sockets.last().frame({
+        type: 'event',
+        event: {
+          seq,
+          at: NOW,
+          type: 'node.due_soon',
+          court: '110108',
+          data: { nodeId: n.id, caseNo: n.caseNo, type: n.type, dueAt: n.dueAt, daysLeft: 7, reminder: true },
+        },
+      });
+    }
+    await vi.advanceTimersByTimeAsync(500);
+    expect(nodeLists()).toBe(1);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(nodeLists()).toBe(2);
+    expect(supervision.counts.due_soon).toEqual({ n: 100, truncated: true });
+    supervision.shown = 'due_soon';
+    expect(supervision.listed.at(-1)?.timeLeft).toEqual({ kind: 'left', days: 17 });
+    unfollow();
+  });
+
+  it('moves both lists’ day counts on at China midnight without an event, and stops with unfollow', async () => {
+    const { supervision, unfollow, nodeLists } = consoleWithLists({ overdue: OVERDUE, dueSoon: DUE_SOON });
+    await vi.advanceTimersByTimeAsync(0);
+    supervision.shown = 'due_soon';
+    expect(supervision.listed.map((r) => r.timeLeft.days)).toEqual([0, 7, 8]);
+    await vi.advanceTimersByTimeAsync(59 * 60_000); // 23:59
+    expect(supervision.listed.map((r) => r.timeLeft.days)).toEqual([0, 7, 8]);
+    await vi.advanceTimersByTimeAsync(60_000); // 00:00 on 11-25
+    expect(listed(supervision.listed)).toEqual([
+      // Past its due time (23:30 yesterday): overdue until the hub's node.overdue moves it to the other list.
+      [11, { kind: 'overdue', days: 2 }, undefined],
+      [12, { kind: 'left', days: 6 }, 'o12'],
+      [13, { kind: 'left', days: 7 }, undefined],
+    ]);
+    supervision.shown = 'overdue';
+    expect(supervision.listed.map((r) => r.timeLeft.days)).toEqual([2, 6]);
+    // The next midnight too: the timer sets itself again.
+    await vi.advanceTimersByTimeAsync(86_400_000);
+    expect(supervision.listed.map((r) => r.timeLeft.days)).toEqual([3, 7]);
+    expect(nodeLists()).toBe(1);
+    const timers = vi.getTimerCount();
+    unfollow();
+    expect(vi.getTimerCount()).toBe(timers - 1);
+  });
+});
+
 describe('supervision model', () => {
   it('counts China calendar days overdue and matches open orders by node, else by case', () => {
     const now = Date.parse('2026-11-04T12:00:00.000Z');
@@ -165,5 +312,14 @@ describe('supervision model', () => {
       [4, 1, undefined],
     ]);
     expect(defaultDueDate(Date.parse('2026-11-21T10:00:00.000Z'))).toBe('2026-11-24');
+  });
+
+  it('counts China calendar days left to a 临期 node, due today included, and matches its open order', () => {
+    const rows = dueSoonRows(DUE_SOON, [order({ id: 'c', caseNo: 'C13', nodeId: null })], Date.parse(NOW));
+    expect(listed(rows)).toEqual([
+      [11, { kind: 'left', days: 0 }, undefined],
+      [12, { kind: 'left', days: 7 }, undefined],
+      [13, { kind: 'left', days: 8 }, 'c'],
+    ]);
   });
 });
