@@ -78,8 +78,10 @@ export async function writeSlices(
     } while (queued.length > 0);
   } finally {
     // Also after a failed slice: the figures of the slices written (if this fails too, the mark
-    // stays and the next start recounts them).
+    // stays and the next start recounts them). In a turn of its own: writing a request's day
+    // figures takes about as long as a slice, and the event loop waits for one at a time.
     try {
+      if (dayStats) await yieldToLoop();
       dayStats?.finish();
     } catch (error) {
       ctx.logger.error({ err: error }, 'day and month figures of an import not written; recounted at the next start');
