@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@cc/runtime';
 import { describe, expect, it } from 'vitest';
-import { readFleetSettings } from './demo-fleet.js';
+import { readFleetSettings, readPrepareAnswer } from './demo-fleet.js';
 
 const configFile = (contents: unknown): string => {
   const path = join(mkdtempSync(join(tmpdir(), 'cc-fleet-')), 'config.json');
@@ -31,5 +31,29 @@ describe('demo.fleet setting', () => {
     expect(() => readFleetSettings({ CC_DEMO_FLEET: 'sometimes' })).toThrow(ConfigError);
     expect(() => readFleetSettings({ CC_DEMO_FLEET: 'sometimes' })).toThrow(/demo\.fleet.*environment CC_DEMO_FLEET/);
     expect(() => readFleetSettings({ CC_CONFIG: configFile({ demo: { fleet: true } }) })).toThrow(/demo\.fleet.*config file/);
+  });
+});
+
+describe('the answer of demo fleet prepare', () => {
+  const answer = { ok: true, devicesFile: '/data/demo-fleet/bridge-devices.json', devices: 8, video: 0, courts: 8 };
+  const log = '{"level":"info","service":"demo-fleet","created":8,"kept":0,"msg":"demo fleet devices provisioned in the hub"}';
+
+  it("is found when the child's log line was flushed after it (the fleet then starts)", () => {
+    expect(readPrepareAnswer(`${JSON.stringify({ demoFleet: answer })}\n${log}\n`)).toEqual(answer);
+    expect(readPrepareAnswer(`${log}\n${JSON.stringify({ demoFleet: answer })}\n`)).toEqual(answer);
+  });
+
+  it('carries a refusal with its reason', () => {
+    expect(readPrepareAnswer(`${JSON.stringify({ demoFleet: { ok: false, reason: 'the hub has no demo data' } })}\n`)).toEqual({
+      ok: false,
+      reason: 'the hub has no demo data',
+    });
+  });
+
+  it('is missing when no whole answer line was printed', () => {
+    expect(readPrepareAnswer('')).toBeUndefined();
+    expect(readPrepareAnswer(`${log}\n`)).toBeUndefined();
+    expect(readPrepareAnswer(`${JSON.stringify({ demoFleet: answer }).slice(0, 40)}\n`)).toBeUndefined();
+    expect(readPrepareAnswer(`${JSON.stringify({ demoFleet: { ok: true, devices: 'eight' } })}\n`)).toBeUndefined();
   });
 });

@@ -54,6 +54,27 @@ const preparedSchema = z.object({
   ]),
 });
 
+/**
+ * The answer of `prepare` in its output. The child's structured log shares stdout and may be
+ * flushed after the answer line, so every line is tried, the last answer winning.
+ */
+export function readPrepareAnswer(stdout: string): Prepared | undefined {
+  const lines = stdout.split('\n');
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const line = lines[i]!.trim();
+    if (!line.startsWith('{"demoFleet"')) continue;
+    let answer: unknown;
+    try {
+      answer = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const parsed = preparedSchema.safeParse(answer);
+    if (parsed.success) return parsed.data.demoFleet;
+  }
+  return undefined;
+}
+
 /** Runs `prepare`: the hub must be up. Never throws: a failure means no fleet this time. */
 export function prepareFleet(
   repoRoot: string,
@@ -67,15 +88,8 @@ export function prepareFleet(
   if (settings.bridgeDevicesFile) args.push('--merge', settings.bridgeDevicesFile);
   return new Promise((resolve) => {
     execFile(process.execPath, args, { env, timeout: 180_000, maxBuffer: 1 << 20, signal }, (error, stdout, stderr) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      let answer: unknown;
-      try {
-        answer = JSON.parse(last);
-      } catch {
-        answer = undefined;
-      }
-      const parsed = preparedSchema.safeParse(answer);
-      if (parsed.success) return resolve(parsed.data.demoFleet);
+      const answer = readPrepareAnswer(stdout);
+      if (answer) return resolve(answer);
       const detail = (stderr.trim().split('\n').pop() ?? '') || (error?.message ?? 'no answer');
       resolve({ ok: false, reason: `demo fleet preparation failed: ${detail.slice(0, 500)}` });
     });
