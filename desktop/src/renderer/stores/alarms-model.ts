@@ -88,8 +88,16 @@ function lastEntryId(incident: Incident): number {
  * timeline): what is held in detail keeps its alarms and timeline, with the summary's status and
  * the latest alarm added; the rest is shown from its latest alarm (the timeline comes on select).
  * `keep` survives even if no longer listed (the selected incident after it was closed).
+ * `touched` are incidents live events changed while the list was on its way: what is held of
+ * them is newer than the list (an SOS raised meanwhile is not in it yet; a close heard meanwhile
+ * must not be undone by it), so it stays as held.
  */
-export function mergeSummaries(incidents: IncidentMap, summaries: IncidentSummary[], keep: string | null): IncidentMap {
+export function mergeSummaries(
+  incidents: IncidentMap,
+  summaries: IncidentSummary[],
+  keep: string | null,
+  touched: ReadonlySet<string> = new Set(),
+): IncidentMap {
   const next: IncidentMap = {};
   for (const { latestAlarm, ...s } of summaries) {
     const known = incidents[s.id];
@@ -97,6 +105,7 @@ export function mergeSummaries(incidents: IncidentMap, summaries: IncidentSummar
     const withLatest = latestAlarm && !alarms.some((a) => a.id === latestAlarm.id) ? [...alarms, latestAlarm] : alarms;
     next[s.id] = { ...known, ...s, alarms: withLatest, timeline: known?.timeline ?? [] };
   }
+  for (const id of touched) if (incidents[id]) next[id] = incidents[id];
   const kept = keep ? incidents[keep] : undefined;
   if (kept && !next[kept.id]) next[kept.id] = kept;
   return next;

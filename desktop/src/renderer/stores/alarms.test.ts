@@ -11,7 +11,8 @@ import { memoryTokenStorage } from './session-storage';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(incidents: Record<string, Incident>) {
+/** `listHeld`: the active list is read when requested but answered only when the promise settles. */
+function setup(incidents: Record<string, Incident>, listHeld?: Promise<void>) {
   const route: Route = (r) => {
     if (r.path.startsWith('/api/v1/incidents?')) {
       // As the hub lists them: the latest alarm and the count, no timeline.
@@ -20,7 +21,8 @@ function setup(incidents: Record<string, Incident>) {
         alarmCount: alarms.length,
         latestAlarm: alarms.at(-1) ?? null,
       }));
-      return { status: 200, body: { incidents: list } };
+      const answer = { status: 200, body: { incidents: list } };
+      return listHeld ? listHeld.then(() => answer) : answer;
     }
     const action = /^\/api\/v1\/incidents\/([^/]+)\/actions$/.exec(r.path);
     if (action && r.method === 'POST') {
@@ -115,6 +117,49 @@ describe('alarms store', () => {
     expect(alarms.incidents.i9!.status).toBe('acknowledged');
     // Acknowledged elsewhere: the pop-up stops ringing here too.
     expect(alarms.popup).toBeUndefined();
+  });
+
+  it('keeps ringing an SOS raised while the active list was on its way, and keeps a close heard meanwhile', async () => {
+    let answerList = (): void => undefined;
+    const held = new Promise<void>((r) => (answerList = r));
+    const incidents: Record<string, Incident> = { i1: sampleIncident({ id: 'i1', priority: 1 }) };
+    const { alarms, socket, requests } = setup(incidents, held);
+    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.waitFor(() => expect(requests.some((r) => r.path.startsWith('/api/v1/incidents?'))).toBe(true));
+    // The list was read with i1 open and without i9; then the SOS is raised and i1 closed elsewhere.
+    const alarm = sampleAlarm({ incidentId: 'i9', id: 'a9', description: '单兵紧急求助' });
+    incidents.i9 = sampleIncident({ id: 'i9', priority: 1, alarms: [alarm] });
+    socket().frame({
+      type: 'event',
+      event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
+    });
+    const close = {
+      id: 7,
+      at: '2026-11-21T10:06:00.000Z',
+      kind: 'closed',
+      actorId: 'p',
+      actorName: 'n',
+      note: '已处置',
+      data: {},
+    } as const;
+    incidents.i1 = {
+      ...incidents.i1!,
+      status: 'closed',
+      closedAt: close.at,
+      result: close.note,
+      timeline: [...incidents.i1!.timeline, close],
+    };
+    socket().frame({
+      type: 'event',
+      event: { seq: 2, at: close.at, type: 'incident.updated', court: null, data: { incidentId: 'i1', status: 'closed', entry: close } },
+    });
+    expect(alarms.popup?.id).toBe('i9');
+    answerList();
+    await vi.waitFor(() => expect(alarms.loading).toBe(false));
+    await flush();
+    expect(alarms.popup?.id).toBe('i9');
+    expect(alarms.ringing).toEqual(['i9']);
+    expect(alarms.active.map((i) => i.id)).toEqual(['i9']);
   });
 
   it('rings an SOS nobody acknowledged before this console connected, but not one this officer dismissed, after a resync', async () => {

@@ -25,6 +25,9 @@ export const useAlarmsStore = defineStore('alarms', () => {
   const active = computed(() => activeIncidents(incidents.value));
   const selected = computed(() => (selectedId.value ? incidents.value[selectedId.value] : undefined));
   const popup = computed(() => (ringing.value[0] ? incidents.value[ringing.value[0]] : undefined));
+  /** Per list request in flight: the incidents live events or actions changed meanwhile (newer than its answer). */
+  const touchedDuringLoad = new Set<Set<string>>();
+  const touch = (id: string): void => touchedDuringLoad.forEach((touched) => touched.add(id));
 
   async function refreshOne(id: string): Promise<void> {
     try {
@@ -38,10 +41,12 @@ export const useAlarmsStore = defineStore('alarms', () => {
 
   async function load(): Promise<void> {
     loading.value = true;
+    const touched = new Set<string>();
+    touchedDuringLoad.add(touched);
     try {
       // One request: the list carries each incident's latest alarm and count (no detail fetch per row).
       const summaries = await session.api.incidents('active');
-      const next = mergeSummaries(incidents.value, summaries, selectedId.value);
+      const next = mergeSummaries(incidents.value, summaries, selectedId.value, touched);
       incidents.value = next;
       // An SOS nobody has acknowledged yet rings here too, even if it was raised before this console connected.
       const unanswered = Object.values(next)
@@ -50,6 +55,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
         .map((i) => i.id);
       ringing.value = [...ringing.value.filter((id) => next[id]?.status === 'open'), ...unanswered];
     } finally {
+      touchedDuringLoad.delete(touched);
       loading.value = false;
     }
   }
@@ -70,6 +76,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
     try {
       const incident = await session.api.act(id, action);
       incidents.value = mergeIncident(incidents.value, incident);
+      touch(id);
       if (action.kind !== 'note') dismiss(id);
       return incident;
     } catch (e) {
@@ -85,6 +92,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
     const offs = [
       link.on('alarm.raised', (data) => {
         incidents.value = applyAlarmRaised(incidents.value, data);
+        touch(data.alarm.incidentId);
         raisedCount.value += 1;
         dismissed.delete(data.alarm.incidentId);
         if (!ringing.value.includes(data.alarm.incidentId)) ringing.value = [...ringing.value, data.alarm.incidentId];
@@ -94,6 +102,7 @@ export const useAlarmsStore = defineStore('alarms', () => {
         const next = applyIncidentUpdated(incidents.value, data);
         if (next) incidents.value = next;
         else void refreshOne(data.incidentId);
+        touch(data.incidentId);
         if (data.status !== 'open') dismiss(data.incidentId);
       }),
       link.onResync(() => void load().catch(() => undefined)),

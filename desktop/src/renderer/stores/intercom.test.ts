@@ -103,6 +103,25 @@ describe('intercom store', () => {
     expect(intercom.incoming[0]?.deviceName).toBe('大厅对讲');
   });
 
+  it('keeps a call that rang, and drops one that ended, while the call list was on its way', async () => {
+    let answerList = (): void => undefined;
+    const held = new Promise<void>((r) => (answerList = r));
+    const { intercom, requests, callEvent } = setup((r) =>
+      r.path === '/api/v1/calls' && r.method === 'GET'
+        ? held.then(() => ({
+            status: 200,
+            body: { calls: [{ callId: 'gone', deviceId: DEVICE, state: 'ringing', direction: 'inbound' }] },
+          }))
+        : hubRoute(r),
+    );
+    await vi.waitFor(() => expect(requests.some((r) => r.path === '/api/v1/calls')).toBe(true));
+    callEvent({ callId: 'new', deviceId: '1002', deviceName: '东门对讲', direction: 'inbound', state: 'ringing' });
+    callEvent({ callId: 'gone', deviceId: DEVICE, direction: 'inbound', state: 'ended', reason: 'cancelled' });
+    answerList();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(intercom.incoming.map((c) => [c.callId, c.deviceName])).toEqual([['new', '东门对讲']]);
+  });
+
   it('applies call state that arrived before the hub answered startCall', async () => {
     const bus: { emit?: (data: object) => void } = {};
     const { intercom, callEvent } = setup((r) => {

@@ -133,7 +133,11 @@ export const useIntercomStore = defineStore('intercom', () => {
     if (current.value?.state === 'ended') current.value = null;
   }
 
+  /** Per call list request in flight: calls whose state events told meanwhile (newer than its answer). */
+  const heardDuringLoad = new Set<Set<string>>();
+
   function onCallState(data: HubEventData<'call.state'>): void {
+    heardDuringLoad.forEach((heard) => heard.add(data.callId));
     if (current.value?.callId === data.callId) {
       current.value = { ...current.value, state: data.state, ...(data.reason ? { reason: data.reason } : {}) };
       if (data.state === 'ended') dropMedia();
@@ -152,16 +156,22 @@ export const useIntercomStore = defineStore('intercom', () => {
 
   /** Inbound calls already ringing at the bridge (after a reload or a resync). */
   async function load(): Promise<void> {
+    // A call that rang or ended while the list was on its way is as its event said, not as the list.
+    const heard = new Set<string>();
+    heardDuringLoad.add(heard);
     try {
       const calls = await session.api.calls();
-      const ringing = calls.filter((c) => c.direction === 'inbound' && c.state === 'ringing');
+      const ringing = calls.filter((c) => c.direction === 'inbound' && c.state === 'ringing' && !heard.has(c.callId));
       const known = new Set(incoming.value.map((c) => c.callId));
       const added = ringing
         .filter((c) => !known.has(c.callId) && c.callId !== current.value?.callId)
         .map((c): CallView => ({ callId: c.callId, deviceId: c.deviceId, ...named(c.deviceName), direction: 'inbound', state: 'ringing' }));
-      incoming.value = [...incoming.value.filter((c) => ringing.some((r) => r.callId === c.callId)), ...added];
+      const kept = incoming.value.filter((c) => heard.has(c.callId) || ringing.some((r) => r.callId === c.callId));
+      incoming.value = [...kept, ...added];
     } catch {
       // The bridge is down: no call can ring anyway; events bring the next ones.
+    } finally {
+      heardDuringLoad.delete(heard);
     }
   }
 

@@ -8,11 +8,15 @@ import { countUnits, positionAgeS } from './org-model';
 import { sessionDeps } from './session';
 import { memoryTokenStorage } from './session-storage';
 
-function setup(options: { devicesAllowed: boolean }) {
+/** `unitsHeld`: the units are read when requested but answered only when the promise settles. */
+function setup(options: { devicesAllowed: boolean; unitsHeld?: Promise<void> }) {
   const units = [sampleUnit(), sampleUnit({ id: 'u2', name: '单兵07', status: 'busy', position: null })];
   const fake = fakeFetch((r) => {
     if (r.path === '/api/v1/courts') return { status: 200, body: { courts: [sampleCourt] } };
-    if (r.path === '/api/v1/units') return { status: 200, body: { units } };
+    if (r.path === '/api/v1/units') {
+      const answer = { status: 200, body: { units: structuredClone(units) } };
+      return options.unitsHeld ? options.unitsHeld.then(() => answer) : answer;
+    }
     if (r.path === '/api/v1/devices') {
       if (!options.devicesAllowed)
         return { status: 403, body: { error: { code: 'forbidden', message: '无权执行此操作', messageEn: 'Not allowed' } } };
@@ -67,6 +71,21 @@ describe('org store', () => {
       ['d1', false],
       ['d2', true],
     ]);
+  });
+
+  it('keeps the positions and presence heard while the lists were on their way', async () => {
+    let answerUnits = (): void => undefined;
+    const unitsHeld = new Promise<void>((r) => (answerUnits = r));
+    const { org, emit, requests } = setup({ devicesAllowed: true, unitsHeld });
+    await vi.waitFor(() => expect(requests.some((r) => r.path === '/api/v1/units')).toBe(true));
+    emit('unit.position', { unitId: 'u2', lat: 40.01, lon: 116.4, at: '2026-11-21T10:05:00.000Z' });
+    emit('device.presence', { deviceId: 'd1', kind: 'gb28181', online: false, reason: 'keepalive timeout', at: 'y' });
+    answerUnits();
+    await vi.waitFor(() => expect(org.units).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(org.units.find((u) => u.id === 'u2')?.position).toEqual({ lat: 40.01, lon: 116.4, at: '2026-11-21T10:05:00.000Z' });
+    expect(org.devices.map((d) => [d.id, d.online])).toEqual([['d1', false]]);
+    expect(org.devicesOnline).toBe(0);
   });
 
   it('hides the device counter for a role that may not list devices', async () => {

@@ -23,15 +23,30 @@ export const useOrgStore = defineStore('org', () => {
   const devicesOnline = computed(() => devices.value.filter((d) => d.online).length);
   const courtByCode = computed(() => new Map(courts.value.map((c) => [c.code, c])));
 
+  /** Per load in flight: the live changes heard meanwhile, replayed on its answer (they are newer than it). */
+  const heardDuringLoad = new Set<(() => void)[]>();
+  function live(change: () => void): void {
+    change();
+    heardDuringLoad.forEach((heard) => heard.push(change));
+  }
+
   async function load(): Promise<void> {
-    const [c, u] = await Promise.all([session.api.courts(), session.api.units()]);
-    courts.value = c;
-    units.value = u;
+    const heard: (() => void)[] = [];
+    heardDuringLoad.add(heard);
     try {
-      devices.value = await session.api.devices();
-      devicesVisible.value = true;
-    } catch {
-      devicesVisible.value = false;
+      const [c, u] = await Promise.all([session.api.courts(), session.api.units()]);
+      courts.value = c;
+      units.value = u;
+      try {
+        devices.value = await session.api.devices();
+        devicesVisible.value = true;
+      } catch {
+        devicesVisible.value = false;
+      }
+      // Positions are applied by time and presence in the order heard: replaying is safe.
+      heard.forEach((change) => change());
+    } finally {
+      heardDuringLoad.delete(heard);
     }
   }
 
@@ -46,9 +61,9 @@ export const useOrgStore = defineStore('org', () => {
 
   function follow(): () => void {
     const offs = [
-      link.on('unit.position', (d) => (units.value = applyUnitPosition(units.value, d.unitId, d.lat, d.lon, d.at))),
-      link.on('units.positions', (d) => (units.value = applyUnitPositions(units.value, d))),
-      link.on('device.presence', (d) => (devices.value = applyDevicePresence(devices.value, d))),
+      link.on('unit.position', (d) => live(() => (units.value = applyUnitPosition(units.value, d.unitId, d.lat, d.lon, d.at)))),
+      link.on('units.positions', (d) => live(() => (units.value = applyUnitPositions(units.value, d)))),
+      link.on('device.presence', (d) => live(() => (devices.value = applyDevicePresence(devices.value, d)))),
       link.on('entity.changed', (d) => {
         if (d.entity === 'unit' || d.entity === 'court' || d.entity === 'device') scheduleReload();
       }),

@@ -49,7 +49,9 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type Route = (request: RecordedRequest) => { status: number; body?: unknown } | undefined;
+export type RouteAnswer = { status: number; body?: unknown } | undefined;
+/** An answer now, or later (a promise) to hold a request in flight while a test drives events. */
+export type Route = (request: RecordedRequest) => RouteAnswer | Promise<RouteAnswer>;
 
 /** A fetch answering from `route` (404 when it returns undefined), recording every request. */
 export function fakeFetch(route: Route): { fetchImpl: typeof fetch; requests: RecordedRequest[] } {
@@ -64,7 +66,10 @@ export function fakeFetch(route: Route): { fetchImpl: typeof fetch; requests: Re
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     };
     requests.push(request);
-    const answer = route(request) ?? { status: 404, body: { error: { code: 'not_found', message: '对象不存在', messageEn: 'Not found' } } };
+    const answer = (await route(request)) ?? {
+      status: 404,
+      body: { error: { code: 'not_found', message: '对象不存在', messageEn: 'Not found' } },
+    };
     return new Response(answer.body === undefined ? '' : JSON.stringify(answer.body), { status: answer.status });
   }) as typeof fetch;
   return { fetchImpl, requests };
