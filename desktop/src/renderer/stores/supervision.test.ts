@@ -164,14 +164,26 @@ const DUE_SOON = [
   dueSoonNode(13, 'freeze_renewal', '2026-12-01T16:00:00.000Z'),
 ];
 
-/** A console following a hub that lists `hub.overdue` and `hub.dueSoon`, with one open order on node 12. */
-function consoleWithLists(hub: { overdue: FlowNode[]; dueSoon: FlowNode[] }) {
+/**
+ * A console following a hub that lists `hub.overdue` and `hub.dueSoon`, with one open order on node 12.
+ * `hold`: the `hold.nth` 超期 list asked for (1: the load on hello) is read when asked but answered only when `hold.until` settles.
+ */
+function consoleWithLists(hub: { overdue: FlowNode[]; dueSoon: FlowNode[] }, hold?: { nth: number; until: Promise<void> }) {
+  let overdueAsked = 0;
   const fake = fakeFetch((r) => {
-    if (r.path.startsWith('/api/v1/nodes?state=overdue')) return { status: 200, body: { nodes: hub.overdue, next: null } };
+    if (r.path.startsWith('/api/v1/nodes?state=overdue')) {
+      overdueAsked += 1;
+      const answer = { status: 200, body: { nodes: hub.overdue, next: null } };
+      return hold && overdueAsked === hold.nth ? hold.until.then(() => answer) : answer;
+    }
     if (r.path.startsWith('/api/v1/nodes?state=due_soon')) return { status: 200, body: { nodes: hub.dueSoon, next: null } };
     if (r.path.startsWith('/api/v1/supervision?state=issued'))
       return { status: 200, body: { orders: [order({ id: 'o12', caseNo: 'C12', nodeId: 12 })] } };
     if (r.path.startsWith('/api/v1/supervision?')) return { status: 200, body: { orders: [] } };
+    if (r.path === '/api/v1/supervision' && r.method === 'POST') {
+      const body = r.body as { caseNo: string; nodeId: number };
+      return { status: 201, body: order({ id: 'o9', caseNo: body.caseNo, nodeId: body.nodeId }) };
+    }
     if (r.path === '/api/v1/catalog/node-types')
       return {
         status: 200,
@@ -264,6 +276,56 @@ describe('supervision store: 超期 and 临期 lists', () => {
     expect(supervision.counts.due_soon).toEqual({ n: 100, truncated: true });
     supervision.shown = 'due_soon';
     expect(supervision.listed.at(-1)?.timeLeft).toEqual({ kind: 'left', days: 17 });
+    unfollow();
+  });
+
+  it('keeps a node that turned overdue when the list loaded on hello answers after the reload its event caused', async () => {
+    let answerFirst = (): void => undefined;
+    const held = new Promise<void>((r) => (answerFirst = r));
+    const hub = { overdue: OVERDUE, dueSoon: DUE_SOON };
+    const { supervision, unfollow, sockets } = consoleWithLists(hub, { nth: 1, until: held });
+    await vi.advanceTimersByTimeAsync(0);
+    // The list on its way was read with two overdue nodes; then node 3 turns overdue.
+    const turned = node(3, 'C3', '2026-11-24T12:00:00.000Z');
+    hub.overdue = [...OVERDUE, turned];
+    sockets.last().frame({
+      type: 'event',
+      event: {
+        seq: 1,
+        at: NOW,
+        type: 'node.overdue',
+        court: '110108',
+        data: { nodeId: 3, caseNo: 'C3', type: turned.type, dueAt: turned.dueAt },
+      },
+    });
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(supervision.listed.map((r) => r.node.id)).toEqual([1, 2, 3]);
+    answerFirst();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(supervision.listed.map((r) => r.node.id)).toEqual([1, 2, 3]);
+    expect(supervision.counts.overdue.n).toBe(3);
+    unfollow();
+  });
+
+  it('keeps the 督办 order issued while the list was on its way', async () => {
+    let answerReload = (): void => undefined;
+    const held = new Promise<void>((r) => (answerReload = r));
+    const { supervision, unfollow, sockets } = consoleWithLists({ overdue: OVERDUE, dueSoon: DUE_SOON }, { nth: 2, until: held });
+    await vi.advanceTimersByTimeAsync(0);
+    // A case changed: the lists reload, and their orders are read before the officer issues one on node 1.
+    sockets.last().frame({
+      type: 'event',
+      event: { seq: 1, at: NOW, type: 'case.changed', court: '110108', data: { caseNo: 'C2', action: 'node_completed' } },
+    });
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(await supervision.issue(1, { caseNo: 'C1', nodeId: 1, content: '请于三日内回复', dueAt: '2026-11-27' })).toBe(true);
+    expect(supervision.listed[0]?.order?.id).toBe('o9');
+    answerReload();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listed(supervision.listed)).toEqual([
+      [1, { kind: 'overdue', days: 1 }, 'o9'],
+      [2, { kind: 'overdue', days: 5 }, undefined],
+    ]);
     unfollow();
   });
 

@@ -49,7 +49,15 @@ export const useSupervisionStore = defineStore('supervision', () => {
     due_soon: { n: dueSoonNodes.value.length, truncated: dueSoonNodes.value.length >= LIST_LIMIT },
   }));
 
+  /** Counts loads: the answers of a load overtaken by a newer one (or an unfollow) are older than it and dropped. */
+  let generation = 0;
+  /** Per load in flight: the orders this console issued meanwhile (newer than its answer). */
+  const issuedDuringLoad = new Set<SupervisionOrder[]>();
+
   async function load(): Promise<void> {
+    const mine = ++generation;
+    const issued: SupervisionOrder[] = [];
+    issuedDuringLoad.add(issued);
     try {
       const [n, soon, o] = await Promise.all([
         session.api.overdueNodes(LIST_LIMIT),
@@ -57,13 +65,17 @@ export const useSupervisionStore = defineStore('supervision', () => {
         session.api.dueSoonNodes(LIST_LIMIT).catch(() => dueSoonNodes.value),
         session.api.supervisionOrders(),
       ]);
+      if (mine !== generation) return;
       nodes.value = n;
       dueSoonNodes.value = soon;
-      orders.value = o;
+      // An order issued while the list was on its way may not be in it yet: it stays as issued.
+      orders.value = [...o, ...issued.filter((i) => !o.some((l) => l.id === i.id))];
       now.value = Date.now();
       if (Object.keys(nodeTypes.value).length === 0) await loadNodeTypes();
     } catch {
       // Older hub or no cases module: the list stays empty.
+    } finally {
+      issuedDuringLoad.delete(issued);
     }
   }
 
@@ -90,6 +102,7 @@ export const useSupervisionStore = defineStore('supervision', () => {
     try {
       const created = await session.api.issueSupervision(order);
       orders.value = [...orders.value.filter((o) => o.id !== created.id), created];
+      issuedDuringLoad.forEach((issued) => issued.push(created));
       return true;
     } catch (e) {
       error.value = e instanceof ApiError ? e : null;
@@ -117,6 +130,7 @@ export const useSupervisionStore = defineStore('supervision', () => {
       if (timer) clearTimeout(timer);
       timer = undefined;
       stopMidnight();
+      generation++;
       nodes.value = [];
       dueSoonNodes.value = [];
       orders.value = [];
