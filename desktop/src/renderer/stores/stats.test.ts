@@ -78,6 +78,42 @@ describe('stats store', () => {
     await stats.load();
     expect(stats.available).toBe(false);
   });
+
+  it('keeps the figures of a stats.changed reload when the load begun on hello answers after it', async () => {
+    let answerFirst = (): void => undefined;
+    const firstHeld = new Promise<void>((r) => (answerFirst = r));
+    let overdue = 3;
+    let asked = 0;
+    const fake = fakeFetch((r) => {
+      if (r.path !== '/api/v1/stats') return undefined;
+      // Read when asked: the first load (on hello) sees 3 overdue nodes but answers only when released.
+      asked += 1;
+      const answer = {
+        status: 200,
+        body: { from: '2026-01-01', to: '2026-11-21', at: 'x', total: figures({ overdueNodes: overdue }), courts: [] },
+      };
+      return asked === 1 ? firstHeld.then(() => answer) : answer;
+    });
+    const sockets = socketFactory();
+    sessionDeps.baseUrl = () => 'http://hub.test/';
+    sessionDeps.storage = () => memoryTokenStorage('tok');
+    sessionDeps.fetchImpl = fake.fetchImpl;
+    linkDeps.socket = sockets.open;
+    setActivePinia(createPinia());
+    const stats = useStatsStore();
+    const unfollow = stats.follow();
+    useLinkStore().connect('tok');
+    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    overdue = 5;
+    sockets.last().frame({ type: 'event', event: { seq: 1, at: 'x', type: 'stats.changed', court: null, data: { courts: ['110108'] } } });
+    await vi.advanceTimersByTimeAsync(1600);
+    expect(stats.figures?.total.overdueNodes).toBe(5);
+    answerFirst();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stats.figures?.total.overdueNodes).toBe(5);
+    unfollow();
+  });
 });
 
 describe('stats model', () => {

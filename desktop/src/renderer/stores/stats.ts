@@ -14,14 +14,18 @@ export const useStatsStore = defineStore('stats', () => {
   /** False when the hub has no statistics (older hub) or refused them. */
   const available = ref(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts loads: the answer of a load overtaken by a newer one (or an unfollow) is older than it and dropped. */
+  let generation = 0;
 
   async function load(): Promise<void> {
+    const mine = ++generation;
     try {
       const answer = await session.api.stats();
+      if (mine !== generation) return;
       figures.value = answer;
       available.value = true;
     } catch {
-      available.value = false;
+      if (mine === generation) available.value = false;
     }
   }
 
@@ -39,6 +43,7 @@ export const useStatsStore = defineStore('stats', () => {
       offs.forEach((off) => off());
       if (timer) clearTimeout(timer);
       timer = undefined;
+      generation++;
       figures.value = null;
       available.value = false;
     };
