@@ -225,6 +225,25 @@ describe('live video store', () => {
     expect(live.status).toBe('ended');
   });
 
+  it('lists the recordings of the range searched last when an earlier search answers after it', async () => {
+    let answerFirst = (): void => undefined;
+    const held = new Promise<void>((r) => (answerFirst = r));
+    const LATER = { startTime: '2026-11-21T10:00:00', endTime: '2026-11-21T10:30:00' };
+    const { live } = setup((r) => {
+      if (!r.path.endsWith('/records')) return undefined;
+      const { startTime, endTime } = r.body as typeof RANGE;
+      const answer = { status: 200, body: { records: [{ channelId: CAM, startTime, endTime, type: 'time' }], complete: true } };
+      return startTime === RANGE.startTime ? held.then(() => answer) : answer;
+    });
+    const first = live.searchRecords(CAM, CAM, RANGE.startTime, RANGE.endTime);
+    await live.searchRecords(CAM, CAM, LATER.startTime, LATER.endTime);
+    expect(live.records).toEqual([{ channelId: CAM, ...LATER, type: 'time' }]);
+    answerFirst();
+    await first;
+    expect(live.records).toEqual([{ channelId: CAM, ...LATER, type: 'time' }]);
+    expect(live.searching).toBe(false);
+  });
+
   it('shows the hub’s error when the recording search fails, and no recordings', async () => {
     const { live } = setup((r) =>
       r.path.endsWith('/records')

@@ -148,19 +148,25 @@ export const useLiveVideoStore = defineStore('liveVideo', () => {
     if (v) await session.api.closeLiveView(v.viewId).catch(() => undefined);
   }
 
+  /** Counts record searches: the answer of a search overtaken by a newer one is for a range no longer asked. */
+  let searches = 0;
+
   /** Recordings of a channel in a local-time range (yyyy-MM-ddTHH:mm:ss). */
   async function searchRecords(deviceId: string, channelId: string, startTime: string, endTime: string): Promise<void> {
+    const mine = ++searches;
     searching.value = true;
     recordsError.value = null;
     try {
       const found = await session.api.deviceRecords(deviceId, { channelId, startTime, endTime });
+      if (mine !== searches) return;
       records.value = found.records;
       recordsComplete.value = found.complete;
     } catch (e) {
+      if (mine !== searches) return;
       records.value = [];
       recordsError.value = mediaErrorOf(e, RECORDS_FAILED);
     } finally {
-      searching.value = false;
+      if (mine === searches) searching.value = false;
     }
   }
 
