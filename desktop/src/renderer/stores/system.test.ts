@@ -1,5 +1,5 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeFetch } from '../testing/fakes';
 import { systemDeps, useSystemStore } from './system';
 
@@ -37,6 +37,33 @@ describe('system store', () => {
     await system.refresh();
     expect(system.hub.state).toBe('reconnecting');
     expect(system.others.map((s) => s.state)).toEqual(['offline', 'offline']);
+  });
+
+  it('keeps the services online when an older poll’s timed-out probe fails after a newer poll answered', async () => {
+    let failFirst = (): void => undefined;
+    const held = new Promise<void>((r) => (failFirst = r));
+    let probes = 0;
+    systemDeps.baseUrl = () => 'http://hub.test/';
+    systemDeps.fetchImpl = fakeFetch((r) => {
+      if (r.path === '/healthz') return { status: 200, body: { status: 'ok', uptimeS: 12 } };
+      if (r.path !== '/api/v1/system/services') return undefined;
+      probes += 1;
+      // The first poll's probe hangs until its timeout; the next poll's answers at once.
+      if (probes === 1)
+        return held.then(() => {
+          throw new Error('The operation was aborted due to timeout');
+        });
+      return { status: 200, body: { services: [{ service: 'sfu', state: 'online' }] } };
+    }).fetchImpl;
+    setActivePinia(createPinia());
+    const system = useSystemStore();
+    const first = system.refresh();
+    await vi.waitFor(() => expect(probes).toBe(1));
+    await system.refresh();
+    expect([system.hub.state, system.others]).toEqual(['online', [{ service: 'sfu', state: 'online' }]]);
+    failFirst();
+    await first;
+    expect([system.hub.state, system.others]).toEqual(['online', [{ service: 'sfu', state: 'online' }]]);
   });
 
   it('shows offline when the hub never answered', async () => {

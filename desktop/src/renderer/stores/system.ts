@@ -34,17 +34,31 @@ export const useSystemStore = defineStore('system', () => {
     return (await response.json()) as T;
   };
 
+  /** Polls overlap (one may wait longer than the interval): they are numbered, and an answer older than one shown is dropped. */
+  let polls = 0;
+  let shownPoll = 0;
+  /** Whether poll `n` may show its answer: no newer poll has shown one. */
+  function mayShow(n: number): boolean {
+    if (n < shownPoll) return false;
+    shownPoll = n;
+    return true;
+  }
+
   async function refresh(): Promise<void> {
+    const mine = ++polls;
     try {
       const health = await get<{ uptimeS: number }>('healthz', 3000);
+      if (!mayShow(mine)) return;
       hub.value = { service: 'hub', state: 'online', uptimeS: health.uptimeS };
       const answer = await get<ServicesAnswer>('api/v1/system/services', 4000);
+      if (!mayShow(mine)) return;
       others.value = answer.services.map((s) => {
         const view: ServiceView = { service: s.service, state: s.state };
         if (s.health) view.uptimeS = s.health.uptimeS;
         return view;
       });
     } catch {
+      if (!mayShow(mine)) return;
       const wasUp = hub.value.state === 'online' || hub.value.state === 'reconnecting';
       hub.value = { service: 'hub', state: wasUp ? 'reconnecting' : 'offline' };
       others.value = others.value.map((s) => ({ service: s.service, state: 'offline' }));
