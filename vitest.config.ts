@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // A failed test prints its processes' warnings and errors.
+          setupFiles: ['tests/e2e/support/failure-report.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

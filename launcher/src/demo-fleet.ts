@@ -45,7 +45,9 @@ export function readFleetSettings(env: NodeJS.ProcessEnv): FleetSettings {
   };
 }
 
-export type Prepared = { ok: true; devicesFile: string; devices: number; video: number; courts: number } | { ok: false; reason: string };
+/** `failed`: preparation broke (no answer, a crash), as opposed to nothing to simulate here. */
+export type Prepared =
+  { ok: true; devicesFile: string; devices: number; video: number; courts: number } | { ok: false; reason: string; failed?: boolean };
 
 const preparedSchema = z.object({
   demoFleet: z.union([
@@ -91,7 +93,7 @@ export function prepareFleet(
       const answer = readPrepareAnswer(stdout);
       if (answer) return resolve(answer);
       const detail = (stderr.trim().split('\n').pop() ?? '') || (error?.message ?? 'no answer');
-      resolve({ ok: false, reason: `demo fleet preparation failed: ${detail.slice(0, 500)}` });
+      resolve({ ok: false, failed: true, reason: `demo fleet preparation failed: ${detail.slice(0, 500)}` });
     });
   });
 }

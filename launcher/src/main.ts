@@ -126,9 +126,11 @@ if (fleetSettings.mode !== 'off') {
   ]);
   prepared =
     hubUrl === undefined
-      ? { ok: false, reason: `the hub was not ready within ${HUB_WAIT_FOR_FLEET_MS / 1000} s` }
+      ? { ok: false, failed: true, reason: `the hub was not ready within ${HUB_WAIT_FOR_FLEET_MS / 1000} s` }
       : await prepareFleet(repoRoot, env, hubUrl, fleetSettings, preparing.signal);
-  if (!prepared.ok) logger[fleetSettings.mode === 'on' ? 'warn' : 'info']({ reason: prepared.reason }, 'demo fleet not started');
+  // Nothing to simulate is news only when the fleet was asked for; a broken preparation always is.
+  if (!prepared.ok)
+    logger[fleetSettings.mode === 'on' || prepared.failed ? 'warn' : 'info']({ reason: prepared.reason }, 'demo fleet not started');
 }
 const bridgeEnv = prepared?.ok ? { ...env, CC_BRIDGE_DEVICES_FILE: prepared.devicesFile } : env;
 const bridgeReady = startService(ServiceName.Bridge, bridgeEnv);

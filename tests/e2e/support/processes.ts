@@ -54,10 +54,15 @@ export async function testEnv(extra: NodeJS.ProcessEnv = {}): Promise<TestEnv> {
 }
 
 export interface Running {
+  /** The script started, relative to the repository (e.g. hub/dist/main.js). */
+  script: string;
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+/** Every process this test file started, for the report of a failed test (see failure-report.ts). */
+export const startedInThisFile: Running[] = [];
 
 export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, [join(repoRoot, script), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,7 +72,9 @@ export function startNode(script: string, args: string[], env: NodeJS.ProcessEnv
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),
   );
-  return { child, output: () => text, exited };
+  const running = { script, child, output: () => text, exited };
+  startedInThisFile.push(running);
+  return running;
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
