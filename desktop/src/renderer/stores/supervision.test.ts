@@ -1,9 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FlowNode, SupervisionOrder } from '@cc/protocol';
+import type { FlowNode, Role, SupervisionOrder } from '@cc/protocol';
 import { fakeFetch, socketFactory } from '../testing/fakes';
 import { linkDeps, useLinkStore } from './link';
-import { sessionDeps } from './session';
+import { sessionDeps, useSessionStore } from './session';
 import { memoryTokenStorage } from './session-storage';
 import { useSupervisionStore } from './supervision';
 import { defaultDueDate, dueSoonRows, overdueRows } from './supervision-model';
@@ -352,6 +352,29 @@ describe('supervision store: 超期 and 临期 lists', () => {
     const timers = vi.getTimerCount();
     unfollow();
     expect(vi.getTimerCount()).toBe(timers - 1);
+  });
+});
+
+describe('supervision store: who may issue', () => {
+  it('offers 督办 to the centre only (duty officers, leaders, admins), as the hub allows, and to nobody signed out', () => {
+    setActivePinia(createPinia());
+    const session = useSessionStore();
+    const supervision = useSupervisionStore();
+    const roles: Role[] = ['duty_officer', 'leader', 'admin', 'technician', 'court_user', 'viewer'];
+    const offered = roles.map((role) => {
+      session.user = { id: 'p1', username: 'u1', name: '王', role, court: role === 'court_user' ? '110108' : null };
+      return [role, supervision.canIssue];
+    });
+    expect(offered).toEqual([
+      ['duty_officer', true],
+      ['leader', true],
+      ['admin', true],
+      ['technician', false],
+      ['court_user', false],
+      ['viewer', false],
+    ]);
+    session.user = null;
+    expect(supervision.canIssue).toBe(false);
   });
 });
 

@@ -20,6 +20,8 @@ const LIST_LIMIT = 100;
 /** Which list the console shows: 超期 or 临期. */
 export type NodeList = 'overdue' | 'due_soon';
 
+const SUPERVISION_ISSUERS: ReadonlySet<string> = new Set(['duty_officer', 'leader', 'admin']);
+
 export const useSupervisionStore = defineStore('supervision', () => {
   const session = useSessionStore();
   const link = useLinkStore();
@@ -37,6 +39,8 @@ export const useSupervisionStore = defineStore('supervision', () => {
   const now = ref(Date.now());
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Whether this user may issue 督办: the hub lets the centre do it (duty officers, leaders, admins). */
+  const canIssue = computed(() => SUPERVISION_ISSUERS.has(session.user?.role ?? ''));
   const rows = computed(() => overdueRows(nodes.value, orders.value, now.value));
   const dueSoon = computed(() => dueSoonRows(dueSoonNodes.value, orders.value, now.value));
   /** The rows of the list shown. */
@@ -154,5 +158,6 @@ export const useSupervisionStore = defineStore('supervision', () => {
     load,
     issue,
     follow,
+    canIssue,
   };
 });
