@@ -3,15 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { createI18n, useI18n } from 'vue-i18n';
-import type { Case, FlowNode } from '@cc/protocol';
+import type { FlowNode } from '@cc/protocol';
 import { messages, type Locale } from '../i18n/messages';
 import { useCasesStore } from '../stores/cases';
 import { chinaDay } from '../stores/cases-model';
-import { linkDeps, useLinkStore } from '../stores/link';
 import { sessionDeps, useSessionStore } from '../stores/session';
-import { memoryTokenStorage } from '../stores/session-storage';
 import { useSupervisionStore } from '../stores/supervision';
-import { fakeFetch, socketFactory } from '../testing/fakes';
+import { fakeHub } from '../testing/fake-hub';
+import { sampleCase } from '../testing/samples';
 import { useNodeTypeName } from './useNodeTypeName';
 import { useTimeLeft } from './useTimeLeft';
 
@@ -37,22 +36,7 @@ const NODES = [
   node(3, 'network_inquiry', 'overdue', '2026-11-23T16:00:00.000Z'),
 ];
 
-const theCase: Case = {
-  caseNo: CASE_NO,
-  court: '110108',
-  kind: 'first',
-  filedAt: '2026-06-01T00:00:00.000Z',
-  amountOwed: 100_000,
-  amountRecovered: 0,
-  closedAt: null,
-  closureType: null,
-  handler: '张法官',
-  dishonestCount: 0,
-  consumptionBanCount: 0,
-  inquiryCount: 0,
-  nodes: NODES,
-  deductions: [],
-};
+const theCase = sampleCase({ caseNo: CASE_NO, filedAt: '2026-06-01T00:00:00.000Z', nodes: NODES });
 
 /** The node table's state cell: the cases store's rows, each with its countdown, marked when it stands out. */
 const StateCells = defineComponent({
@@ -79,19 +63,12 @@ const render = (pinia: Pinia, locale: Locale): Promise<string> =>
   );
 
 async function consoleWithCase(): Promise<{ pinia: Pinia; remind: (daysLeft: number) => void; unfollow: () => void }> {
-  const fake = fakeFetch((r) => {
+  const hub = fakeHub((r) => {
     if (r.path === '/api/v1/auth/me')
       return { status: 200, body: { id: 'p1', username: 'u', name: '王值班', role: 'duty_officer', court: null } };
     if (decodeURIComponent(r.path) === `/api/v1/cases/${CASE_NO}`) return { status: 200, body: theCase };
     return undefined;
   });
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.socket = sockets.open;
-  const pinia = createPinia();
-  setActivePinia(pinia);
   await useSessionStore().restore();
   useSupervisionStore().nodeTypes = {
     freeze_renewal: { name: '续行冻结', lastWarnDays: 7 },
@@ -99,21 +76,16 @@ async function consoleWithCase(): Promise<{ pinia: Pinia; remind: (daysLeft: num
   };
   const cases = useCasesStore();
   const unfollow = cases.follow();
-  useLinkStore().connect('tok');
-  sockets.last().frame({ type: 'hello', protocol: '1.1', seq: 0 });
+  hub.connect();
+  hub.hello();
   await cases.open(CASE_NO);
   const remind = (daysLeft: number): void =>
-    sockets.last().frame({
-      type: 'event',
-      event: {
-        seq: 1,
-        at: new Date().toISOString(),
-        type: 'node.due_soon',
-        court: '110108',
-        data: { nodeId: 1, caseNo: CASE_NO, type: 'freeze_renewal', dueAt: NODES[0]!.dueAt, daysLeft, reminder: true },
-      },
-    });
-  return { pinia, remind, unfollow };
+    hub.event(
+      'node.due_soon',
+      { nodeId: 1, caseNo: CASE_NO, type: 'freeze_renewal', dueAt: NODES[0]!.dueAt, daysLeft, reminder: true },
+      { at: new Date().toISOString(), court: '110108' },
+    );
+  return { pinia: hub.pinia, remind, unfollow };
 }
 
 /** The console's 临期 list as SupervisionOverdueList shows it: the tab with its count, each row's type, due date and countdown. */

@@ -1,15 +1,17 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Incident } from '@cc/protocol';
-import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
+import { fakeHub } from '../testing/fake-hub';
+import type { Route } from '../testing/fakes';
 import { sampleAlarm, sampleIncident } from '../testing/samples';
 import { useAlarmsStore } from './alarms';
 import { applyIncidentUpdated, activeIncidents, mergeSummaries } from './alarms-model';
-import { linkDeps, useLinkStore } from './link';
 import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** A 结案 entry on an incident's timeline. */
+const closeEntry = (id: number, at: string) =>
+  ({ id, at, kind: 'closed', actorId: 'p', actorName: 'n', note: '已处置', data: {} }) as const;
 
 /** `listHeld`: the active list is read when requested but answered only when the promise settles. */
 function setup(incidents: Record<string, Incident>, listHeld?: Promise<void>) {
@@ -46,19 +48,11 @@ function setup(incidents: Record<string, Incident>, listHeld?: Promise<void>) {
     if (one) return incidents[one[1]!] ? { status: 200, body: incidents[one[1]!] } : undefined;
     return undefined;
   };
-  const fake = fakeFetch(route);
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.baseUrl = () => 'http://hub.test/';
-  linkDeps.socket = sockets.open;
-  setActivePinia(createPinia());
+  const hub = fakeHub(route);
   const alarms = useAlarmsStore();
-  const link = useLinkStore();
   const stop = alarms.follow();
-  link.connect('tok');
-  return { alarms, link, socket: () => sockets.last(), requests: fake.requests, stop };
+  hub.connect();
+  return { ...hub, alarms, stop };
 }
 
 describe('alarms store', () => {
@@ -67,7 +61,7 @@ describe('alarms store', () => {
   });
 
   it('loads the active list on the first hello in one request (latest alarm and count per incident); the timeline comes on select', async () => {
-    const { alarms, socket, requests } = setup({
+    const { alarms, hello, requests } = setup({
       i1: sampleIncident(),
       i2: sampleIncident({
         id: 'i2',
@@ -75,7 +69,7 @@ describe('alarms store', () => {
         alarms: [sampleAlarm({ id: 'a2', incidentId: 'i2' }), sampleAlarm({ id: 'a3', incidentId: 'i2', kind: 'geofence' })],
       }),
     });
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hello();
     await vi.waitFor(() => expect(alarms.active.map((i) => i.id)).toEqual(['i2', 'i1']));
     expect(alarms.active[0]).toMatchObject({ alarmCount: 2, alarms: [{ id: 'a3', kind: 'geofence' }], timeline: [] });
     expect(requests.filter((r) => r.path.startsWith('/api/v1/incidents')).map((r) => r.path)).toEqual([
@@ -88,15 +82,12 @@ describe('alarms store', () => {
 
   it('shows a raised alarm at once, rings it, and applies the incident’s updates live', async () => {
     const incidents: Record<string, Incident> = {};
-    const { alarms, socket } = setup(incidents);
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { alarms, hello, event } = setup(incidents);
+    hello();
     await flush();
     const alarm = sampleAlarm({ incidentId: 'i9', id: 'a9', description: '单兵紧急求助' });
     incidents.i9 = sampleIncident({ id: 'i9', title: '单兵紧急求助', alarms: [alarm] });
-    socket().frame({
-      type: 'event',
-      event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
-    });
+    event('alarm.raised', { alarm, newIncident: true }, { at: alarm.receivedAt });
     expect(alarms.active.map((i) => i.title)).toEqual(['单兵紧急求助']);
     expect(alarms.popup?.id).toBe('i9');
     expect(alarms.raisedCount).toBe(1);
@@ -109,10 +100,7 @@ describe('alarms store', () => {
       note: '',
       data: {},
     } as const;
-    socket().frame({
-      type: 'event',
-      event: { seq: 2, at: entry.at, type: 'incident.updated', court: null, data: { incidentId: 'i9', status: 'acknowledged', entry } },
-    });
+    event('incident.updated', { incidentId: 'i9', status: 'acknowledged', entry }, { at: entry.at });
     await vi.waitFor(() => expect(alarms.incidents.i9!.timeline.map((e) => e.kind)).toEqual(['raised', 'acknowledged']));
     expect(alarms.incidents.i9!.status).toBe('acknowledged');
     // Acknowledged elsewhere: the pop-up stops ringing here too.
@@ -123,25 +111,14 @@ describe('alarms store', () => {
     let answerList = (): void => undefined;
     const held = new Promise<void>((r) => (answerList = r));
     const incidents: Record<string, Incident> = { i1: sampleIncident({ id: 'i1', priority: 1 }) };
-    const { alarms, socket, requests } = setup(incidents, held);
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { alarms, hello, event, requests } = setup(incidents, held);
+    hello();
     await vi.waitFor(() => expect(requests.some((r) => r.path.startsWith('/api/v1/incidents?'))).toBe(true));
     // The list was read with i1 open and without i9; then the SOS is raised and i1 closed elsewhere.
     const alarm = sampleAlarm({ incidentId: 'i9', id: 'a9', description: '单兵紧急求助' });
     incidents.i9 = sampleIncident({ id: 'i9', priority: 1, alarms: [alarm] });
-    socket().frame({
-      type: 'event',
-      event: { seq: 1, at: alarm.receivedAt, type: 'alarm.raised', court: null, data: { alarm, newIncident: true } },
-    });
-    const close = {
-      id: 7,
-      at: '2026-11-21T10:06:00.000Z',
-      kind: 'closed',
-      actorId: 'p',
-      actorName: 'n',
-      note: '已处置',
-      data: {},
-    } as const;
+    event('alarm.raised', { alarm, newIncident: true }, { at: alarm.receivedAt });
+    const close = closeEntry(7, '2026-11-21T10:06:00.000Z');
     incidents.i1 = {
       ...incidents.i1!,
       status: 'closed',
@@ -149,10 +126,7 @@ describe('alarms store', () => {
       result: close.note,
       timeline: [...incidents.i1!.timeline, close],
     };
-    socket().frame({
-      type: 'event',
-      event: { seq: 2, at: close.at, type: 'incident.updated', court: null, data: { incidentId: 'i1', status: 'closed', entry: close } },
-    });
+    event('incident.updated', { incidentId: 'i1', status: 'closed', entry: close }, { at: close.at });
     expect(alarms.popup?.id).toBe('i9');
     answerList();
     await vi.waitFor(() => expect(alarms.loading).toBe(false));
@@ -163,13 +137,13 @@ describe('alarms store', () => {
   });
 
   it('rings an SOS nobody acknowledged before this console connected, but not one this officer dismissed, after a resync', async () => {
-    const { alarms, socket } = setup({
+    const { alarms, hello, socket } = setup({
       i1: sampleIncident(),
       i2: sampleIncident({ id: 'i2', priority: 1, openedAt: '2026-11-21T10:05:00.000Z' }),
       i3: sampleIncident({ id: 'i3', priority: 1, openedAt: '2026-11-21T10:03:00.000Z' }),
       i4: sampleIncident({ id: 'i4', priority: 1, status: 'acknowledged' }),
     });
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hello();
     // Priority-1 and still open: oldest first; the priority-2 and the acknowledged ones stay quiet.
     await vi.waitFor(() => expect(alarms.ringing).toEqual(['i3', 'i2']));
     expect(alarms.raisedCount).toBe(0);
@@ -181,8 +155,8 @@ describe('alarms store', () => {
   });
 
   it('sends the officer’s action with the token and shows the hub’s answer', async () => {
-    const { alarms, socket, requests } = setup({ i1: sampleIncident() });
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { alarms, hello, requests } = setup({ i1: sampleIncident() });
+    hello();
     await vi.waitFor(() => expect(alarms.incidents.i1).toBeDefined());
     alarms.select('i1');
     await vi.waitFor(() => expect(alarms.incidents.i1?.timeline).toHaveLength(1));
@@ -198,8 +172,8 @@ describe('alarms store', () => {
   });
 
   it('forgets every incident when it stops following (sign-out), so the next user starts clean', async () => {
-    const { alarms, socket, stop } = setup({ i1: sampleIncident() });
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { alarms, hello, stop } = setup({ i1: sampleIncident() });
+    hello();
     await vi.waitFor(() => expect(alarms.active).toHaveLength(1));
     alarms.select('i1');
     stop();
@@ -207,8 +181,8 @@ describe('alarms store', () => {
   });
 
   it('keeps state unchanged and shows the error when an action is refused', async () => {
-    const { alarms, socket } = setup({ i1: sampleIncident() });
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { alarms, hello } = setup({ i1: sampleIncident() });
+    hello();
     await vi.waitFor(() => expect(alarms.incidents.i1).toBeDefined());
     const before = JSON.stringify(alarms.incidents);
     expect(await alarms.act('missing', { kind: 'note', note: 'x' })).toBeUndefined();
@@ -222,15 +196,7 @@ describe('alarms model', () => {
     const map = { i1: sampleIncident() };
     const entry = { id: 1, at: 'x', kind: 'raised', actorId: 'p', actorName: 'n', note: '', data: {} } as const;
     expect(applyIncidentUpdated(map, { incidentId: 'i1', status: 'open', entry })!.i1!.timeline).toHaveLength(1);
-    const close = {
-      id: 5,
-      at: '2026-11-21T11:00:00.000Z',
-      kind: 'closed',
-      actorId: 'p',
-      actorName: 'n',
-      note: '已处置',
-      data: {},
-    } as const;
+    const close = closeEntry(5, '2026-11-21T11:00:00.000Z');
     const closed = applyIncidentUpdated(map, { incidentId: 'i1', status: 'closed', entry: close })!;
     expect(closed.i1).toMatchObject({ status: 'closed', closedAt: close.at, result: '已处置' });
     expect(activeIncidents(closed)).toEqual([]);

@@ -1,13 +1,12 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Case, Deduction, FlowNode, SupervisionOrder } from '@cc/protocol';
 import { ApiError } from '../api/client';
-import { fakeFetch, socketFactory, type RecordedRequest } from '../testing/fakes';
+import { fakeHub } from '../testing/fake-hub';
+import type { RecordedRequest } from '../testing/fakes';
+import { sampleCase } from '../testing/samples';
 import { RELOAD_DEBOUNCE_MS, useCasesStore } from './cases';
 import { chinaDay, nodeRows, ordersOfCase, problemKeys, sortedDeductions } from './cases-model';
-import { linkDeps, useLinkStore } from './link';
 import { sessionDeps, useSessionStore } from './session';
-import { memoryTokenStorage } from './session-storage';
 
 const CASE_NO = '(2026)京0108执1号';
 
@@ -39,22 +38,7 @@ const period = (id: number, overrides: Partial<Deduction> = {}): Deduction => ({
   ...overrides,
 });
 
-const detail = (nodes: FlowNode[], deductions: Deduction[]): Case => ({
-  caseNo: CASE_NO,
-  court: '110108',
-  kind: 'first',
-  filedAt: '2026-11-01T00:00:00.000Z',
-  amountOwed: 100_000,
-  amountRecovered: 0,
-  closedAt: null,
-  closureType: null,
-  handler: '张法官',
-  dishonestCount: 0,
-  consumptionBanCount: 0,
-  inquiryCount: 0,
-  nodes,
-  deductions,
-});
+const detail = (nodes: FlowNode[], deductions: Deduction[]): Case => sampleCase({ caseNo: CASE_NO, nodes, deductions });
 
 const invalidEnd = {
   status: 400,
@@ -128,14 +112,7 @@ function hubWithOneCase(role: string) {
     }
     return undefined;
   };
-  const fake = fakeFetch(route);
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.socket = sockets.open;
-  setActivePinia(createPinia());
-  return { fake, sockets, change: (next: Case) => (current = next), hub };
+  return { ...fakeHub(route), change: (next: Case) => (current = next), hub };
 }
 
 async function signedIn(role: string) {
@@ -143,8 +120,8 @@ async function signedIn(role: string) {
   await useSessionStore().restore();
   const cases = useCasesStore();
   const unfollow = cases.follow();
-  useLinkStore().connect('tok');
-  hub.sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+  hub.connect();
+  hub.hello();
   return { ...hub, cases, unfollow };
 }
 
@@ -154,7 +131,7 @@ describe('cases store', () => {
   });
 
   it('opens a case, records a suspension (the overdue node turns paused) and ends it', async () => {
-    const { cases, fake } = await signedIn('duty_officer');
+    const { cases, requests } = await signedIn('duty_officer');
     await cases.open(` ${CASE_NO} `);
     expect(cases.caseNo).toBe(CASE_NO);
     expect(cases.canEdit).toBe(true);
@@ -165,7 +142,7 @@ describe('cases store', () => {
     expect(cases.busy).toBe(true);
     expect(await cases.endDeduction(7, '2026-11-21')).toBe(false);
     expect(await recording).toBe(true);
-    const posted = fake.requests.find((r) => r.method === 'POST');
+    const posted = requests.find((r) => r.method === 'POST');
     expect(posted).toMatchObject({ authorization: 'Bearer tok', body: { reason: 'suspension', startedOn: '2026-11-02', note: '' } });
     expect(posted?.body).not.toHaveProperty('endedOn');
     expect(cases.nodes.map((r) => [r.status, r.paused, r.baseDueAt])).toEqual([['normal', true, '2026-11-04T16:00:00.000Z']]);
@@ -173,13 +150,13 @@ describe('cases store', () => {
     expect(cases.busy).toBe(false);
 
     expect(await cases.endDeduction(7, '2026-11-21')).toBe(true);
-    expect(fake.requests.filter((r) => r.method === 'PATCH')).toMatchObject([{ body: { endedOn: '2026-11-21' } }]);
+    expect(requests.filter((r) => r.method === 'PATCH')).toMatchObject([{ body: { endedOn: '2026-11-21' } }]);
     expect(cases.deductions[0]?.endedOn).toBe('2026-11-21');
     expect(cases.nodes.map((r) => [r.status, r.paused])).toEqual([['due_soon', false]]);
   });
 
   it('keeps the case unchanged and names the problem when the hub refuses a period ending before it starts', async () => {
-    const { cases, fake } = await signedIn('court_user');
+    const { cases, requests } = await signedIn('court_user');
     await cases.open(CASE_NO);
     const before = cases.detail;
     expect(await cases.recordDeduction({ reason: 'suspension', startedOn: '2026-11-10', endedOn: '2026-11-05' })).toBe(false);
@@ -189,31 +166,22 @@ describe('cases store', () => {
     expect(cases.detail).toBe(before);
     expect(cases.busy).toBe(false);
     // Only the one refused POST after the first load: no reload of a case that did not change.
-    expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/cases')).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(requests.filter((r) => r.path.startsWith('/api/v1/cases')).map((r) => r.method)).toEqual(['GET', 'POST']);
   });
 
   it('reloads the open case on its own case.changed event only, and shows a viewer no form', async () => {
-    const { cases, fake, sockets, change, unfollow } = await signedIn('viewer');
+    const { cases, requests, event, change, unfollow } = await signedIn('viewer');
     expect(cases.canEdit).toBe(false);
     await cases.open(CASE_NO);
-    const gets = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/cases')).length;
+    const gets = () => requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/cases')).length;
     expect(gets()).toBe(1);
-    const changed = (caseNo: string, seq: number) =>
-      sockets.last().frame({
-        type: 'event',
-        event: {
-          seq,
-          at: '2026-11-21T03:00:00.000Z',
-          type: 'case.changed',
-          court: '110108',
-          data: { caseNo, action: 'deduction_recorded', deductionId: 9 },
-        },
-      });
-    changed('(2026)京0108执99号', 1);
+    const changed = (caseNo: string) =>
+      event('case.changed', { caseNo, action: 'deduction_recorded', deductionId: 9 }, { at: '2026-11-21T03:00:00.000Z', court: '110108' });
+    changed('(2026)京0108执99号');
     await new Promise((resolve) => setTimeout(resolve, RELOAD_DEBOUNCE_MS * 2));
     expect(gets()).toBe(1);
     change(detail([node(1, { state: 'pending', paused: true })], [period(9, { recordedBy: '李法官' })]));
-    changed(CASE_NO, 2);
+    changed(CASE_NO);
     await vi.waitFor(() => expect(cases.deductions.map((d) => d.recordedBy)).toEqual(['李法官']));
     expect(gets()).toBe(2);
     unfollow();
@@ -221,29 +189,20 @@ describe('cases store', () => {
   });
 
   it('asks the hub for the open case’s 督办 orders by case number and reloads them on that case’s supervision events', async () => {
-    const { cases, fake, sockets, hub } = await signedIn('duty_officer');
+    const { cases, requests, event, hub } = await signedIn('duty_officer');
     hub.orders = [order('a', CASE_NO, 'issued', '2026-11-20T00:00:00.000Z')];
     await cases.open(CASE_NO);
-    const orderGets = () => fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision'));
+    const orderGets = () => requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision'));
     expect(orderGets().map((r) => decodeURIComponent(r.path))).toEqual([`/api/v1/supervision?caseNo=${CASE_NO}&limit=500`]);
     expect(cases.orders.map((o) => o.id)).toEqual(['a']);
 
-    const changed = (caseNo: string, seq: number) =>
-      sockets.last().frame({
-        type: 'event',
-        event: {
-          seq,
-          at: '2026-11-21T03:00:00.000Z',
-          type: 'supervision.changed',
-          court: '110108',
-          data: { id: 'b', caseNo, state: 'issued' },
-        },
-      });
-    changed('(2026)京0108执99号', 1);
+    const changed = (caseNo: string) =>
+      event('supervision.changed', { id: 'b', caseNo, state: 'issued' }, { at: '2026-11-21T03:00:00.000Z', court: '110108' });
+    changed('(2026)京0108执99号');
     await new Promise((resolve) => setTimeout(resolve, RELOAD_DEBOUNCE_MS * 2));
     expect(orderGets()).toHaveLength(1);
     hub.orders = [order('b', CASE_NO, 'issued', '2026-11-21T00:00:00.000Z'), ...hub.orders];
-    changed(CASE_NO, 2);
+    changed(CASE_NO);
     await vi.waitFor(() => expect(cases.orders.map((o) => o.id)).toEqual(['b', 'a']));
     expect(orderGets()).toHaveLength(2);
     cases.close();
@@ -251,14 +210,14 @@ describe('cases store', () => {
   });
 
   it('loads every page of a case’s 督办 orders, and keeps the pages so far with the reason when a later page fails', async () => {
-    const { cases, fake, hub } = await signedIn('duty_officer');
+    const { cases, requests, hub } = await signedIn('duty_officer');
     const at = Date.parse('2026-11-20T00:00:00.000Z');
     hub.orders = Array.from({ length: 1203 }, (_, i) =>
       order(`o${i}`, CASE_NO, i % 5 === 0 ? 'accepted' : 'issued', new Date(at - i * 60_000).toISOString()),
     );
     await cases.open(CASE_NO);
     const orderGets = () =>
-      fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision')).map((r) => decodeURIComponent(r.path));
+      requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/supervision')).map((r) => decodeURIComponent(r.path));
     const base = `/api/v1/supervision?caseNo=${CASE_NO}&limit=500`;
     expect(orderGets()).toEqual([base, `${base}&cursor=p500`, `${base}&cursor=p1000`]);
     expect(cases.orders.map((o) => o.id)).toEqual(hub.orders.map((o) => o.id));
@@ -314,12 +273,12 @@ describe('cases store', () => {
     vi.useFakeTimers();
     vi.setSystemTime(Date.parse('2026-11-05T15:00:00.000Z')); // 2026-11-05 23:00 China time
     try {
-      const { cases, fake, unfollow } = await signedIn('duty_officer');
+      const { cases, requests, unfollow } = await signedIn('duty_officer');
       await cases.open(CASE_NO);
       expect(cases.nodes[0]?.timeLeft).toEqual({ kind: 'overdue', days: 1 });
       await vi.advanceTimersByTimeAsync(3_600_000);
       expect(cases.nodes[0]?.timeLeft).toEqual({ kind: 'overdue', days: 2 });
-      expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/cases/'))).toHaveLength(1);
+      expect(requests.filter((r) => r.path.startsWith('/api/v1/cases/'))).toHaveLength(1);
       const timers = vi.getTimerCount();
       unfollow();
       expect(vi.getTimerCount()).toBe(timers - 1);

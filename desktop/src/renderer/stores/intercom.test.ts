@@ -1,42 +1,27 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeMediaSession } from '../testing/fake-media';
-import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
+import type { HubEventData } from '@cc/protocol';
+import { fakeHub } from '../testing/fake-hub';
+import { fakeMediaRooms } from '../testing/fake-media';
+import type { Route } from '../testing/fakes';
 import { useIntercomStore } from './intercom';
-import { linkDeps, useLinkStore } from './link';
 import { mediaDeps } from './media-session';
 import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
 
 const DEVICE = '1001';
 const microphone = { kind: 'audio', id: 'mic' } as unknown as MediaStreamTrack;
 
+type CallState = HubEventData<'call.state'>;
+
 function setup(route: Route) {
-  const fake = fakeFetch(route);
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.baseUrl = () => 'http://hub.test/';
-  linkDeps.socket = sockets.open;
-  const sessions: FakeMediaSession[] = [];
-  mediaDeps.join = async (options) => {
-    const s = new FakeMediaSession(options);
-    sessions.push(s);
-    return s.asSession();
-  };
+  const hub = fakeHub(route);
+  const sessions = fakeMediaRooms();
   mediaDeps.microphone = async () => microphone;
-  setActivePinia(createPinia());
   const intercom = useIntercomStore();
-  const link = useLinkStore();
   const stop = intercom.follow();
-  link.connect('tok');
-  const socket = () => sockets.last();
-  socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
-  let seq = 0;
-  const callEvent = (data: object) =>
-    socket().frame({ type: 'event', event: { seq: ++seq, at: '2026-11-22T00:00:00.000Z', type: 'call.state', court: null, data } });
-  return { intercom, requests: fake.requests, sessions, callEvent, stop };
+  hub.connect();
+  hub.hello();
+  const callEvent = (data: CallState) => hub.event('call.state', data, { at: '2026-11-22T00:00:00.000Z' });
+  return { intercom, requests: hub.requests, sessions, callEvent, stop };
 }
 
 const hubRoute: Route = (r) => {
@@ -123,7 +108,7 @@ describe('intercom store', () => {
   });
 
   it('applies call state that arrived before the hub answered startCall', async () => {
-    const bus: { emit?: (data: object) => void } = {};
+    const bus: { emit?: (data: CallState) => void } = {};
     const { intercom, callEvent } = setup((r) => {
       if (r.path === '/api/v1/calls' && r.method === 'POST') {
         bus.emit?.({ callId: 'c1', deviceId: DEVICE, direction: 'outbound', state: 'answered', producerId: 'voice' });

@@ -1,12 +1,10 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeMediaSession } from '../testing/fake-media';
-import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
-import { linkDeps, useLinkStore } from './link';
+import { fakeHub } from '../testing/fake-hub';
+import { fakeMediaRooms } from '../testing/fake-media';
+import type { Route } from '../testing/fakes';
 import { RENEW_EVERY_MS, useLiveVideoStore } from './live-video';
 import { mediaDeps } from './media-session';
 import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
 
 const CAM = '11010500001320000001';
 const VIEW = {
@@ -23,25 +21,12 @@ const VIEW = {
 };
 
 function setup(route: Route) {
-  const fake = fakeFetch(route);
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.baseUrl = () => 'http://hub.test/';
-  linkDeps.socket = sockets.open;
-  const sessions: FakeMediaSession[] = [];
-  mediaDeps.join = async (options) => {
-    const s = new FakeMediaSession(options);
-    sessions.push(s);
-    return s.asSession();
-  };
-  setActivePinia(createPinia());
+  const hub = fakeHub(route);
+  const sessions = fakeMediaRooms();
   const live = useLiveVideoStore();
-  const link = useLinkStore();
   const stop = live.follow();
-  link.connect('tok');
-  return { live, requests: fake.requests, sessions, socket: () => sockets.last(), stop };
+  hub.connect();
+  return { ...hub, live, sessions, stop };
 }
 
 const hubRoute: Route = (r) => {
@@ -152,19 +137,14 @@ describe('live video store', () => {
   });
 
   it('turns to error when the bridge reports the stream failed', async () => {
-    const { live, socket } = setup(hubRoute);
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { live, hello, event } = setup(hubRoute);
+    hello();
     await live.open(CAM);
-    socket().frame({
-      type: 'event',
-      event: {
-        seq: 1,
-        at: '2026-11-22T00:00:00.000Z',
-        type: 'stream.state',
-        court: null,
-        data: { streamId: VIEW.streamId, deviceId: CAM, channelId: CAM, state: 'failed', reason: 'no RTP' },
-      },
-    });
+    event(
+      'stream.state',
+      { streamId: VIEW.streamId, deviceId: CAM, channelId: CAM, state: 'failed', reason: 'no RTP' },
+      { at: '2026-11-22T00:00:00.000Z' },
+    );
     await vi.waitFor(() => expect(live.status).toBe('error'));
     expect(live.error?.messageEn).toContain('no RTP');
   });
@@ -203,21 +183,16 @@ describe('live video store', () => {
   });
 
   it('says 回放结束 when the playback reached the end of the recording, not an error', async () => {
-    const { live, socket, sessions } = setup(playbackRoute);
-    socket().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    const { live, hello, event, sessions } = setup(playbackRoute);
+    hello();
     await live.open(CAM, { mode: 'playback', ...RANGE });
     sessions[0]!.addTrack('video', 'pv');
     live.markPlaying();
-    socket().frame({
-      type: 'event',
-      event: {
-        seq: 1,
-        at: '2026-11-22T00:00:00.000Z',
-        type: 'stream.state',
-        court: null,
-        data: { streamId: PLAYBACK.streamId, deviceId: CAM, channelId: CAM, state: 'ended', reason: 'end of the recording' },
-      },
-    });
+    event(
+      'stream.state',
+      { streamId: PLAYBACK.streamId, deviceId: CAM, channelId: CAM, state: 'ended', reason: 'end of the recording' },
+      { at: '2026-11-22T00:00:00.000Z' },
+    );
     await vi.waitFor(() => expect(live.status).toBe('ended'));
     expect(live.error).toBeNull();
     live.markPlaying(); // a last frame shows: still ended

@@ -1,17 +1,15 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeFetch, socketFactory, unauthenticated } from '../testing/fakes';
+import { fakeHub } from '../testing/fake-hub';
+import { unauthenticated } from '../testing/fakes';
 import { sampleCourt, sampleUnit } from '../testing/samples';
-import { linkDeps, useLinkStore } from './link';
 import { useOrgStore } from './org';
 import { countUnits, positionAgeS } from './org-model';
 import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
 
 /** `unitsHeld`: the units are read when requested but answered only when the promise settles. */
 function setup(options: { devicesAllowed: boolean; unitsHeld?: Promise<void> }) {
   const units = [sampleUnit(), sampleUnit({ id: 'u2', name: '单兵07', status: 'busy', position: null })];
-  const fake = fakeFetch((r) => {
+  const hub = fakeHub((r) => {
     if (r.path === '/api/v1/courts') return { status: 200, body: { courts: [sampleCourt] } };
     if (r.path === '/api/v1/units') {
       const answer = { status: 200, body: { units: structuredClone(units) } };
@@ -27,21 +25,11 @@ function setup(options: { devicesAllowed: boolean; unitsHeld?: Promise<void> }) 
     }
     return unauthenticated;
   });
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.baseUrl = () => 'http://hub.test/';
-  linkDeps.socket = sockets.open;
-  setActivePinia(createPinia());
   const org = useOrgStore();
   org.follow();
-  useLinkStore().connect('tok');
-  const socket = sockets.last();
-  socket.frame({ type: 'hello', protocol: '1.0', seq: 0 });
-  let seq = 0;
-  const emit = (type: string, data: unknown) => socket.frame({ type: 'event', event: { seq: ++seq, at: 'x', type, court: null, data } });
-  return { org, emit, requests: fake.requests };
+  hub.connect();
+  hub.hello();
+  return { org, emit: hub.event, requests: hub.requests };
 }
 
 describe('org store', () => {

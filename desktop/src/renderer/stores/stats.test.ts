@@ -1,10 +1,6 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StatsFigures, StatsResponse } from '@cc/protocol';
-import { fakeFetch, socketFactory } from '../testing/fakes';
-import { linkDeps, useLinkStore } from './link';
-import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
+import { fakeHub } from '../testing/fake-hub';
 import { useStatsStore } from './stats';
 import { overdueRanking, percent } from './stats-model';
 
@@ -51,27 +47,19 @@ describe('stats store', () => {
       total: figures({ overdueNodes: overdue }),
       courts: [],
     });
-    const fake = fakeFetch((r) => (r.path === '/api/v1/stats' && up ? { status: 200, body: answer() } : undefined));
-    const sockets = socketFactory();
-    sessionDeps.baseUrl = () => 'http://hub.test/';
-    sessionDeps.storage = () => memoryTokenStorage('tok');
-    sessionDeps.fetchImpl = fake.fetchImpl;
-    linkDeps.socket = sockets.open;
-    setActivePinia(createPinia());
+    const hub = fakeHub((r) => (r.path === '/api/v1/stats' && up ? { status: 200, body: answer() } : undefined));
     const stats = useStatsStore();
     stats.follow();
-    useLinkStore().connect('tok');
-    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hub.connect();
+    hub.hello();
     await vi.advanceTimersByTimeAsync(0);
     expect(stats.available).toBe(true);
     expect(stats.figures?.total.overdueNodes).toBe(3);
 
     overdue = 5;
-    for (let seq = 1; seq <= 4; seq += 1) {
-      sockets.last().frame({ type: 'event', event: { seq, at: 'x', type: 'stats.changed', court: null, data: { courts: ['110108'] } } });
-    }
+    for (let i = 0; i < 4; i += 1) hub.event('stats.changed', { courts: ['110108'] });
     await vi.advanceTimersByTimeAsync(1600);
-    expect(fake.requests.filter((r) => r.path === '/api/v1/stats')).toHaveLength(2);
+    expect(hub.requests.filter((r) => r.path === '/api/v1/stats')).toHaveLength(2);
     expect(stats.figures?.total.overdueNodes).toBe(5);
 
     up = false;
@@ -84,7 +72,7 @@ describe('stats store', () => {
     const firstHeld = new Promise<void>((r) => (answerFirst = r));
     let overdue = 3;
     let asked = 0;
-    const fake = fakeFetch((r) => {
+    const hub = fakeHub((r) => {
       if (r.path !== '/api/v1/stats') return undefined;
       // Read when asked: the first load (on hello) sees 3 overdue nodes but answers only when released.
       asked += 1;
@@ -94,19 +82,13 @@ describe('stats store', () => {
       };
       return asked === 1 ? firstHeld.then(() => answer) : answer;
     });
-    const sockets = socketFactory();
-    sessionDeps.baseUrl = () => 'http://hub.test/';
-    sessionDeps.storage = () => memoryTokenStorage('tok');
-    sessionDeps.fetchImpl = fake.fetchImpl;
-    linkDeps.socket = sockets.open;
-    setActivePinia(createPinia());
     const stats = useStatsStore();
     const unfollow = stats.follow();
-    useLinkStore().connect('tok');
-    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hub.connect();
+    hub.hello();
     await vi.advanceTimersByTimeAsync(0);
     overdue = 5;
-    sockets.last().frame({ type: 'event', event: { seq: 1, at: 'x', type: 'stats.changed', court: null, data: { courts: ['110108'] } } });
+    hub.event('stats.changed', { courts: ['110108'] });
     await vi.advanceTimersByTimeAsync(1600);
     expect(stats.figures?.total.overdueNodes).toBe(5);
     answerFirst();

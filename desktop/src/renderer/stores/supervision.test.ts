@@ -1,10 +1,8 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlowNode, Role, SupervisionOrder } from '@cc/protocol';
-import { fakeFetch, socketFactory } from '../testing/fakes';
-import { linkDeps, useLinkStore } from './link';
+import { fakeHub } from '../testing/fake-hub';
 import { sessionDeps, useSessionStore } from './session';
-import { memoryTokenStorage } from './session-storage';
 import { useSupervisionStore } from './supervision';
 import { defaultDueDate, dueSoonRows, overdueRows } from './supervision-model';
 
@@ -48,7 +46,7 @@ describe('supervision store', () => {
       { code: 'handler_assignment', name: '确定承办人', nameEn: 'Assignment of the case handler', rule },
       { code: 'local_check', name: '本院自定节点', rule: { warnDays: 3 } },
     ];
-    const fake = fakeFetch((r) => {
+    const hub = fakeHub((r) => {
       if (r.path.startsWith('/api/v1/nodes?state=overdue'))
         return { status: 200, body: { nodes: [node(1, 'C1'), node(2, 'C2')], next: null } };
       if (r.path.startsWith('/api/v1/supervision') && r.method === 'GET') return { status: 200, body: { orders } };
@@ -63,16 +61,10 @@ describe('supervision store', () => {
       }
       return undefined;
     });
-    const sockets = socketFactory();
-    sessionDeps.baseUrl = () => 'http://hub.test/';
-    sessionDeps.storage = () => memoryTokenStorage('tok');
-    sessionDeps.fetchImpl = fake.fetchImpl;
-    linkDeps.socket = sockets.open;
-    setActivePinia(createPinia());
     const supervision = useSupervisionStore();
     supervision.follow();
-    useLinkStore().connect('tok');
-    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hub.connect();
+    hub.hello();
     await vi.waitFor(() => expect(supervision.typeName('handler_assignment', 'zh-CN')).toBe('确定承办人'));
     expect(supervision.typeName('handler_assignment', 'en')).toBe('Assignment of the case handler');
     expect(supervision.typeName('local_check', 'en')).toBe('本院自定节点');
@@ -81,10 +73,7 @@ describe('supervision store', () => {
     expect([supervision.nodeTypes.handler_assignment?.lastWarnDays, supervision.nodeTypes.local_check?.lastWarnDays]).toEqual([7, 3]);
     // An admin names the custom type in English: the console follows the catalog event.
     catalog = [...catalog.slice(0, 1), { code: 'local_check', name: '本院自定节点', nameEn: 'Local check', rule: { warnDays: 3 } }];
-    sockets.last().frame({
-      type: 'event',
-      event: { seq: 1, at: '2026-11-21T03:00:00.000Z', type: 'catalog.changed', court: null, data: { code: 'local_check' } },
-    });
+    hub.event('catalog.changed', { code: 'local_check' }, { at: '2026-11-21T03:00:00.000Z' });
     await vi.waitFor(() => expect(supervision.typeName('local_check', 'en')).toBe('Local check'));
     expect(supervision.rows.map((r) => [r.node.id, r.order?.id])).toEqual([
       [1, undefined],
@@ -92,7 +81,7 @@ describe('supervision store', () => {
     ]);
 
     expect(await supervision.issue(2, { caseNo: 'C2', nodeId: 2, content: '请于三日内回复', dueAt: '2026-11-24' })).toBe(true);
-    expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', authorization: 'Bearer tok', body: { caseNo: 'C2', nodeId: 2 } });
+    expect(hub.requests.at(-1)).toMatchObject({ method: 'POST', authorization: 'Bearer tok', body: { caseNo: 'C2', nodeId: 2 } });
     expect(supervision.rows.find((r) => r.node.id === 2)?.order?.id).toBe('o9');
 
     expect(await supervision.issue(1, { caseNo: 'missing', nodeId: 1, content: 'x', dueAt: '2026-11-24' })).toBe(false);
@@ -111,7 +100,7 @@ describe('supervision store', () => {
       // A hub without paging answers one page and no nextCursor.
       'returned:': { orders: [] },
     };
-    const fake = fakeFetch((r) => {
+    const hub = fakeHub((r) => {
       if (r.path.startsWith('/api/v1/nodes?state=overdue'))
         return { status: 200, body: { nodes: [node(1, 'C1'), node(2, 'C2'), node(3, 'C3')], next: null } };
       if (r.path === '/api/v1/catalog/node-types') return { status: 200, body: { nodeTypes: [] } };
@@ -124,23 +113,17 @@ describe('supervision store', () => {
       }
       return undefined;
     });
-    const sockets = socketFactory();
-    sessionDeps.baseUrl = () => 'http://hub.test/';
-    sessionDeps.storage = () => memoryTokenStorage('tok');
-    sessionDeps.fetchImpl = fake.fetchImpl;
-    linkDeps.socket = sockets.open;
-    setActivePinia(createPinia());
     const supervision = useSupervisionStore();
     supervision.follow();
-    useLinkStore().connect('tok');
-    sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+    hub.connect();
+    hub.hello();
     await vi.waitFor(() => expect(supervision.rows).toHaveLength(3));
     expect(supervision.rows.map((r) => [r.node.id, r.order?.id])).toEqual([
       [1, 'old'],
       [2, 'r1'],
       [3, undefined],
     ]);
-    const asked = fake.requests.filter((r) => r.path.startsWith('/api/v1/supervision?')).map((r) => r.path);
+    const asked = hub.requests.filter((r) => r.path.startsWith('/api/v1/supervision?')).map((r) => r.path);
     expect(asked).toHaveLength(4);
     expect(asked.some((p) => !/[?&]state=(issued|replied|returned)(&|$)/.test(p))).toBe(false);
   });
@@ -170,7 +153,7 @@ const DUE_SOON = [
  */
 function consoleWithLists(hub: { overdue: FlowNode[]; dueSoon: FlowNode[] }, hold?: { nth: number; until: Promise<void> }) {
   let overdueAsked = 0;
-  const fake = fakeFetch((r) => {
+  const fake = fakeHub((r) => {
     if (r.path.startsWith('/api/v1/nodes?state=overdue')) {
       overdueAsked += 1;
       const answer = { status: 200, body: { nodes: hub.overdue, next: null } };
@@ -196,18 +179,12 @@ function consoleWithLists(hub: { overdue: FlowNode[]; dueSoon: FlowNode[] }, hol
       };
     return undefined;
   });
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.socket = sockets.open;
-  setActivePinia(createPinia());
   const supervision = useSupervisionStore();
   const unfollow = supervision.follow();
-  useLinkStore().connect('tok');
-  sockets.last().frame({ type: 'hello', protocol: '1.0', seq: 0 });
+  fake.connect();
+  fake.hello();
   const nodeLists = (): number => fake.requests.filter((r) => r.path.startsWith('/api/v1/nodes?state=due_soon')).length;
-  return { supervision, unfollow, sockets, nodeLists };
+  return { supervision, unfollow, event: fake.event, nodeLists };
 }
 
 const listed = (rows: { node: FlowNode; timeLeft: unknown; order?: SupervisionOrder }[]) =>
@@ -248,7 +225,7 @@ describe('supervision store: 超期 and 临期 lists', () => {
 
   it('reloads the 临期 list once for a burst of node.due_soon events, and marks a list cut at its limit', async () => {
     const hub = { overdue: OVERDUE, dueSoon: DUE_SOON };
-    const { supervision, unfollow, sockets, nodeLists } = consoleWithLists(hub);
+    const { supervision, unfollow, event, nodeLists } = consoleWithLists(hub);
     await vi.advanceTimersByTimeAsync(0);
     expect(nodeLists()).toBe(1);
     // The hub moved 97 more nodes into 临期 (100: the console's limit), due 12-11 00:00 China time.
@@ -256,18 +233,12 @@ describe('supervision store: 超期 and 临期 lists', () => {
       ...DUE_SOON,
       ...Array.from({ length: 97 }, (_, i) => dueSoonNode(100 + i, 'freeze_renewal', '2026-12-10T16:00:00.000Z')),
     ];
-    for (let seq = 1; seq <= 3; seq += 1) {
-      const n = hub.dueSoon[seq]!;
-      sockets.last().frame({
-        type: 'event',
-        event: {
-          seq,
-          at: NOW,
-          type: 'node.due_soon',
-          court: '110108',
-          data: { nodeId: n.id, caseNo: n.caseNo, type: n.type, dueAt: n.dueAt, daysLeft: 7, reminder: true },
-        },
-      });
+    for (const n of hub.dueSoon.slice(1, 4)) {
+      event(
+        'node.due_soon',
+        { nodeId: n.id, caseNo: n.caseNo, type: n.type, dueAt: n.dueAt, daysLeft: 7, reminder: true },
+        { at: NOW, court: '110108' },
+      );
     }
     await vi.advanceTimersByTimeAsync(500);
     expect(nodeLists()).toBe(1);
@@ -283,21 +254,12 @@ describe('supervision store: 超期 and 临期 lists', () => {
     let answerFirst = (): void => undefined;
     const held = new Promise<void>((r) => (answerFirst = r));
     const hub = { overdue: OVERDUE, dueSoon: DUE_SOON };
-    const { supervision, unfollow, sockets } = consoleWithLists(hub, { nth: 1, until: held });
+    const { supervision, unfollow, event } = consoleWithLists(hub, { nth: 1, until: held });
     await vi.advanceTimersByTimeAsync(0);
     // The list on its way was read with two overdue nodes; then node 3 turns overdue.
     const turned = node(3, 'C3', '2026-11-24T12:00:00.000Z');
     hub.overdue = [...OVERDUE, turned];
-    sockets.last().frame({
-      type: 'event',
-      event: {
-        seq: 1,
-        at: NOW,
-        type: 'node.overdue',
-        court: '110108',
-        data: { nodeId: 3, caseNo: 'C3', type: turned.type, dueAt: turned.dueAt },
-      },
-    });
+    event('node.overdue', { nodeId: 3, caseNo: 'C3', type: turned.type, dueAt: turned.dueAt }, { at: NOW, court: '110108' });
     await vi.advanceTimersByTimeAsync(1100);
     expect(supervision.listed.map((r) => r.node.id)).toEqual([1, 2, 3]);
     answerFirst();
@@ -310,13 +272,10 @@ describe('supervision store: 超期 and 临期 lists', () => {
   it('keeps the 督办 order issued while the list was on its way', async () => {
     let answerReload = (): void => undefined;
     const held = new Promise<void>((r) => (answerReload = r));
-    const { supervision, unfollow, sockets } = consoleWithLists({ overdue: OVERDUE, dueSoon: DUE_SOON }, { nth: 2, until: held });
+    const { supervision, unfollow, event } = consoleWithLists({ overdue: OVERDUE, dueSoon: DUE_SOON }, { nth: 2, until: held });
     await vi.advanceTimersByTimeAsync(0);
     // A case changed: the lists reload, and their orders are read before the officer issues one on node 1.
-    sockets.last().frame({
-      type: 'event',
-      event: { seq: 1, at: NOW, type: 'case.changed', court: '110108', data: { caseNo: 'C2', action: 'node_completed' } },
-    });
+    event('case.changed', { caseNo: 'C2', action: 'node_completed' }, { at: NOW, court: '110108' });
     await vi.advanceTimersByTimeAsync(1100);
     expect(await supervision.issue(1, { caseNo: 'C1', nodeId: 1, content: '请于三日内回复', dueAt: '2026-11-27' })).toBe(true);
     expect(supervision.listed[0]?.order?.id).toBe('o9');

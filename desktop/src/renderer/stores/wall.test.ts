@@ -1,9 +1,6 @@
-import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it, vi } from 'vitest';
-import { fakeFetch, socketFactory, type Route } from '../testing/fakes';
-import { linkDeps, useLinkStore } from './link';
-import { sessionDeps } from './session';
-import { memoryTokenStorage } from './session-storage';
+import { fakeHub } from '../testing/fake-hub';
+import type { Route } from '../testing/fakes';
 import { useWallStore } from './wall';
 
 const doc = (id: string, name: string, wallId: string | null = 'w1') => ({
@@ -30,27 +27,17 @@ function followingWall(held: Record<string, Promise<void>> = {}) {
     if (r.path === '/api/v1/walls/w1/tours/t1') return { status: 200, body: doc('t1', '摄像机轮巡') };
     return undefined;
   };
-  const fake = fakeFetch((r) => {
+  const hub = fakeHub((r) => {
     const hold = held[r.path];
     return hold ? hold.then(() => route(r)) : route(r);
   });
-  const sockets = socketFactory();
-  sessionDeps.baseUrl = () => 'http://hub.test/';
-  sessionDeps.storage = () => memoryTokenStorage('tok');
-  sessionDeps.fetchImpl = fake.fetchImpl;
-  linkDeps.socket = sockets.open;
-  setActivePinia(createPinia());
   const wall = useWallStore();
   wall.follow();
-  useLinkStore().connect('tok');
-  const socket = sockets.last();
-  socket.frame({ type: 'hello', protocol: '1.0', seq: 0 });
-  const activated = (seq: number, wallId: string, kind: 'scene' | 'tour', id: string) =>
-    socket.frame({
-      type: 'event',
-      event: { seq, at: 'x', type: 'wall.activated', court: null, data: { wallId, kind, id, version: 1, by: 'y', scheduleId: null } },
-    });
-  return { wall, activated, requests: fake.requests };
+  hub.connect();
+  hub.hello();
+  const activated = (wallId: string, kind: 'scene' | 'tour', id: string) =>
+    hub.event('wall.activated', { wallId, kind, id, version: 1, by: 'y', scheduleId: null });
+  return { wall, activated, requests: hub.requests };
 }
 
 /** A promise to hold a request with, and the function that releases it. */
@@ -66,10 +53,10 @@ describe('wall store', () => {
     await vi.waitFor(() => expect(wall.active).toEqual({ kind: 'scene', id: 's1', name: '日常值守' }));
     expect(wall.wallName).toBe('指挥大厅');
 
-    activated(1, 'w2', 'scene', 's9');
-    activated(2, 'w1', 'scene', 's2');
+    activated('w2', 'scene', 's9');
+    activated('w1', 'scene', 's2');
     await vi.waitFor(() => expect(wall.active?.name).toBe('应急处置'));
-    activated(3, 'w1', 'tour', 't1');
+    activated('w1', 'tour', 't1');
     await vi.waitFor(() => expect(wall.active).toEqual({ kind: 'tour', id: 't1', name: '摄像机轮巡' }));
   });
 
@@ -78,7 +65,7 @@ describe('wall store', () => {
     const { wall, activated, requests } = followingWall({ '/api/v1/walls/w1/state': state.until });
     await vi.waitFor(() => expect(requests.some((r) => r.path === '/api/v1/walls/w1/state')).toBe(true));
     // The state on its way was read with s1 active; then s2 is activated.
-    activated(1, 'w1', 'scene', 's2');
+    activated('w1', 'scene', 's2');
     await vi.waitFor(() => expect(wall.active?.name).toBe('应急处置'));
     state.release();
     await new Promise((r) => setTimeout(r, 10));
@@ -89,8 +76,8 @@ describe('wall store', () => {
     const s2 = holdUntilReleased();
     const { wall, activated } = followingWall({ '/api/v1/walls/w1/scenes/s2': s2.until });
     await vi.waitFor(() => expect(wall.active?.id).toBe('s1'));
-    activated(1, 'w1', 'scene', 's2');
-    activated(2, 'w1', 'scene', 's3');
+    activated('w1', 'scene', 's2');
+    activated('w1', 'scene', 's3');
     await vi.waitFor(() => expect(wall.active?.name).toBe('会商'));
     s2.release();
     await new Promise((r) => setTimeout(r, 10));
@@ -98,20 +85,18 @@ describe('wall store', () => {
   });
 
   it('picks the wall named in the URL, and shows nothing active on a hub without walls', async () => {
-    sessionDeps.fetchImpl = fakeFetch((r) =>
+    fakeHub((r) =>
       r.path === '/api/v1/walls'
         ? { status: 200, body: { walls: [doc('w1', '指挥大厅', null), doc('w2', '会商室', null)] } }
         : r.path === '/api/v1/walls/w2/state'
           ? { status: 200, body: { wallId: 'w2', active: null, activatedAt: null, activatedBy: null, scheduleId: null } }
           : undefined,
-    ).fetchImpl;
-    setActivePinia(createPinia());
+    );
     const wall = useWallStore();
     await wall.load('w2');
     expect([wall.wallId, wall.wallName, wall.active]).toEqual(['w2', '会商室', null]);
 
-    sessionDeps.fetchImpl = fakeFetch(() => undefined).fetchImpl;
-    setActivePinia(createPinia());
+    fakeHub(() => undefined);
     const none = useWallStore();
     await none.load();
     expect([none.wallId, none.active]).toEqual([null, null]);

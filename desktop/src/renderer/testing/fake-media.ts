@@ -1,6 +1,6 @@
-/** Test double of a joined SFU room (see stores/media-session.ts): tracks and states the test drives. */
+/** Test double of a joined SFU room (see stores/media-session.ts): tracks and states the test drives, and the join opening it. */
 import type { RemoteTrack, SfuClientEvents } from '@cc/sfu-client';
-import type { MediaSession } from '../stores/media-session';
+import { mediaDeps, type MediaSession } from '../stores/media-session';
 
 type Listener = (...args: never[]) => void;
 
@@ -49,4 +49,15 @@ export class FakeMediaSession {
   asSession(): MediaSession {
     return this as unknown as MediaSession;
   }
+}
+
+/** Has `mediaDeps.join` join fake rooms; returns them, in the order joined. */
+export function fakeMediaRooms(): FakeMediaSession[] {
+  const sessions: FakeMediaSession[] = [];
+  mediaDeps.join = async (options) => {
+    const session = new FakeMediaSession(options);
+    sessions.push(session);
+    return session.asSession();
+  };
+  return sessions;
 }

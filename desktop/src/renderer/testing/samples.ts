@@ -1,5 +1,5 @@
 /** Sample protocol objects for the renderer's unit tests. */
-import type { Alarm, Court, FieldUnit, Incident } from '@cc/protocol';
+import type { Alarm, Case, Court, FieldUnit, Incident } from '@cc/protocol';
 
 export function sampleAlarm(overrides: Partial<Alarm> = {}): Alarm {
   return {
@@ -63,6 +63,27 @@ export function sampleUnit(overrides: Partial<FieldUnit> = {}): FieldUnit {
     callSign: '',
     status: 'available',
     position: { lat: 39.96, lon: 116.31, at: '2026-11-21T10:00:00.000Z' },
+    ...overrides,
+  };
+}
+
+/** A first-instance enforcement case with no nodes or deduction periods yet. */
+export function sampleCase(overrides: Partial<Case> = {}): Case {
+  return {
+    caseNo: '(2026)京0108执1号',
+    court: '110108',
+    kind: 'first',
+    filedAt: '2026-11-01T00:00:00.000Z',
+    amountOwed: 100_000,
+    amountRecovered: 0,
+    closedAt: null,
+    closureType: null,
+    handler: '张法官',
+    dishonestCount: 0,
+    consumptionBanCount: 0,
+    inquiryCount: 0,
+    nodes: [],
+    deductions: [],
     ...overrides,
   };
 }
