@@ -1,7 +1,17 @@
 /** `npm start -- --headless`: the launcher starts and supervises the three services and stops them all. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
-import { descendants, health, isAlive, startNode, testEnv, waitFor, type HealthAnswer, type Running } from './support/processes.js';
+import {
+  descendants,
+  health,
+  isAlive,
+  isRunning,
+  startNode,
+  testEnv,
+  waitFor,
+  type HealthAnswer,
+  type Running,
+} from './support/processes.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 let running: Running | undefined;
@@ -66,6 +76,32 @@ describe('launcher', () => {
     expect(exit.code).toBe(0);
     await waitFor('every child gone', () => (family.every((pid) => !isAlive(pid)) ? true : undefined), 15_000);
     expect(await health(t.hubUrl)).toBeUndefined();
+  });
+
+  it('when the launcher itself is killed (SIGKILL), its services and workers stop by themselves and free their ports', async () => {
+    const t = await testEnv();
+    running = startNode('launcher/dist/main.js', ['--headless'], t.env);
+    const [hub, sfu, bridge] = (await waitFor(
+      'three healthy services',
+      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
+      90_000,
+    )) as HealthAnswer[];
+    const workerPids = (sfu?.details.workerPids as number[]) ?? [];
+    const family = [hub?.pid, sfu?.pid, bridge?.pid, ...workerPids].filter((pid): pid is number => pid !== undefined);
+    expect(family).toHaveLength(4);
+
+    running.child.kill('SIGKILL');
+    await running.exited;
+    // Their stdout (the launcher's pipe) is broken now: shutting down must not wait on it.
+    const left = await waitFor('every service gone', () => (family.every((pid) => !isRunning(pid)) ? true : undefined), 20_000).catch(() =>
+      family.filter(isRunning),
+    );
+    // Whatever is left must not hold ports for the next tests.
+    for (const pid of family) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    expect(left).toBe(true);
+    expect(await allHealthy([t.hubUrl])).toBeUndefined();
+    expect(await health(t.sfuUrl)).toBeUndefined();
+    expect(await health(t.bridgeUrl)).toBeUndefined();
   });
 
   it('restarts a service killed with SIGKILL, with backoff, and logs the restart', async () => {

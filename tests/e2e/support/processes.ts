@@ -117,6 +117,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Alive and not a zombie (an orphan's exit status may wait for an init that does not reap it). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** All descendants of a process, from /proc (Linux). */
 export function descendants(pid: number): number[] {
   const parents = new Map<number, number[]>();
