@@ -11,6 +11,7 @@ import {
   waitFor,
   type HealthAnswer,
   type Running,
+  type TestEnv,
 } from './support/processes.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -29,21 +30,24 @@ async function allHealthy(urls: string[]): Promise<HealthAnswer[] | undefined> {
   return answers.every((a) => a !== undefined) ? (answers as HealthAnswer[]) : undefined;
 }
 
+/** `npm start -- --headless` on a fresh environment, once hub, SFU and bridge answer their health checks. */
+async function launched(): Promise<{ t: TestEnv; launcher: Running; hub: HealthAnswer; sfu: HealthAnswer; bridge: HealthAnswer }> {
+  const t = await testEnv();
+  const launcher = startNode('launcher/dist/main.js', ['--headless'], t.env);
+  running = launcher;
+  const [hub, sfu, bridge] = (await waitFor('three healthy services', () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]), 90_000))!;
+  return { t, launcher, hub: hub!, sfu: sfu!, bridge: bridge! };
+}
+
 describe('launcher', () => {
   it('starts hub, SFU and bridge, serves a console that shows them online, and leaves no process after SIGTERM', async () => {
-    const t = await testEnv();
-    running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const [hub, sfu, bridge] = (await waitFor(
-      'three healthy services',
-      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
-      90_000,
-    )) as HealthAnswer[];
+    const { t, launcher, hub, sfu, bridge } = await launched();
     expect(hub?.service).toBe('hub');
     expect(sfu?.service).toBe('sfu');
     expect(bridge?.service).toBe('device-bridge');
-    await waitFor('URLs printed', () => (running?.output().includes(`${t.hubUrl}/#/console`) ? true : undefined));
+    await waitFor('URLs printed', () => (launcher.output().includes(`${t.hubUrl}/#/console`) ? true : undefined));
 
-    const launcherPid = running.child.pid ?? 0;
+    const launcherPid = launcher.child.pid ?? 0;
     const family = descendants(launcherPid);
     const workerPids = (sfu?.details.workerPids as number[]) ?? [];
     expect(workerPids.length).toBe(1);
@@ -71,27 +75,21 @@ describe('launcher', () => {
       await browser.close();
     }
 
-    running.child.kill('SIGTERM');
-    const exit = await running.exited;
+    launcher.child.kill('SIGTERM');
+    const exit = await launcher.exited;
     expect(exit.code).toBe(0);
     await waitFor('every child gone', () => (family.every((pid) => !isAlive(pid)) ? true : undefined), 15_000);
     expect(await health(t.hubUrl)).toBeUndefined();
   });
 
   it('when the launcher itself is killed (SIGKILL), its services and workers stop by themselves and free their ports', async () => {
-    const t = await testEnv();
-    running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const [hub, sfu, bridge] = (await waitFor(
-      'three healthy services',
-      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
-      90_000,
-    )) as HealthAnswer[];
+    const { t, launcher, hub, sfu, bridge } = await launched();
     const workerPids = (sfu?.details.workerPids as number[]) ?? [];
     const family = [hub?.pid, sfu?.pid, bridge?.pid, ...workerPids].filter((pid): pid is number => pid !== undefined);
     expect(family).toHaveLength(4);
 
-    running.child.kill('SIGKILL');
-    await running.exited;
+    launcher.child.kill('SIGKILL');
+    await launcher.exited;
     // Their stdout (the launcher's pipe) is broken now: shutting down must not wait on it.
     const left = await waitFor('every service gone', () => (family.every((pid) => !isRunning(pid)) ? true : undefined), 20_000).catch(() =>
       family.filter(isRunning),
@@ -105,13 +103,7 @@ describe('launcher', () => {
   });
 
   it('restarts a service killed with SIGKILL, with backoff, and logs the restart', async () => {
-    const t = await testEnv();
-    running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const [, sfu, bridge] = (await waitFor(
-      'three healthy services',
-      () => allHealthy([t.hubUrl, t.sfuUrl, t.bridgeUrl]),
-      90_000,
-    )) as HealthAnswer[];
+    const { t, launcher, sfu, bridge } = await launched();
 
     process.kill(bridge?.pid ?? 0, 'SIGKILL');
     const revived = await waitFor('bridge healthy again', async () => {
@@ -130,20 +122,21 @@ describe('launcher', () => {
     expect(newSfu.details.workers).toBe(1);
     await waitFor('old workers gone', () => (oldWorkers.every((pid) => !isAlive(pid)) ? true : undefined), 10_000);
 
-    const log = running.output();
+    const log = launcher.output();
     expect(log).toMatch(/"service":"device-bridge".*"signal":"SIGKILL".*service exited unexpectedly; restarting/);
     expect(log).toMatch(/"service":"sfu".*"signal":"SIGKILL".*service exited unexpectedly; restarting/);
-    running.child.kill('SIGTERM');
-    expect((await running.exited).code).toBe(0);
+    launcher.child.kill('SIGTERM');
+    expect((await launcher.exited).code).toBe(0);
   });
 
   it('refuses to start with an invalid setting and names it', async () => {
     const t = await testEnv({ CC_SFU_PORT: '70000' });
-    running = startNode('launcher/dist/main.js', ['--headless'], t.env);
-    const exit = await running.exited;
+    const launcher = startNode('launcher/dist/main.js', ['--headless'], t.env);
+    running = launcher;
+    const exit = await launcher.exited;
     expect(exit.code).toBe(78);
-    expect(running.output()).toContain('sfu.port');
-    expect(running.output()).toContain('CC_SFU_PORT');
+    expect(launcher.output()).toContain('sfu.port');
+    expect(launcher.output()).toContain('CC_SFU_PORT');
     expect(await health(t.hubUrl)).toBeUndefined();
   });
 
@@ -152,10 +145,11 @@ describe('launcher', () => {
     const { writeFileSync } = await import('node:fs');
     const file = `${t.dataDir}/broken.json`;
     writeFileSync(file, '{ "hub": { "port": 8700, } ');
-    running = startNode('launcher/dist/main.js', ['--headless', '--config', file], t.env);
-    const exit = await running.exited;
+    const launcher = startNode('launcher/dist/main.js', ['--headless', '--config', file], t.env);
+    running = launcher;
+    const exit = await launcher.exited;
     expect(exit.code).toBe(78);
-    expect(running.output()).toContain(file);
-    expect(running.output()).toContain('not valid JSON');
+    expect(launcher.output()).toContain(file);
+    expect(launcher.output()).toContain('not valid JSON');
   });
 });
