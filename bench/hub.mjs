@@ -17,6 +17,7 @@ import { hubConfigSchema } from '../hub/dist/config.js';
 import { importCasesSliced } from '../hub/dist/cases/import-sliced.js';
 import { importCasesJson } from '../hub/dist/cases/import-json.js';
 import { nodeWriterOf } from '../hub/dist/cases/store.js';
+import { walCheckpointerOf } from '../hub/dist/store/checkpointer.js';
 import { deadlineEngineOf } from '../hub/dist/deadlines/index.js';
 import { period, queryStats } from '../hub/dist/stats/query.js';
 import { putCourt } from '../hub/dist/orgs/repository.js';
@@ -144,13 +145,20 @@ if (INFLIGHT === 1) {
 // The sweep of staged open nodes that follows each import (the last one's here) is part of the work.
 await timed(() => nodeWriterOf(ctx.db).whenSwept());
 const importNodesPerS = nodes / (importMs / 1000);
+// WAL restarts the import waited for (checkpointer.ts, makeRoom).
+const walRestarts = () => {
+  const checkpointer = walCheckpointerOf(ctx.db);
+  return checkpointer
+    ? `WAL restarted ${checkpointer.restarts}× after waits of ${Math.round(checkpointer.restartWaitMs)} ms in all`
+    : 'no WAL checkpointer';
+};
 const importCasesPerS = CASES / (importMs / 1000);
 const importLoad = round((load0 + loadavg()[0]) / 2, 1);
 if (process.argv.includes('--import-only')) {
   // For comparing import changes: the import figures alone, then stop.
   const mainRate = Math.round(nodes / (importMainCpuMs / 1000));
   console.log(
-    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s; loop delay p99 ${round(percentile(importLoopDelays, 99), 1)} ms, max ${round(Math.max(0, ...importLoopDelays), 1)} ms`,
+    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s; loop delay p99 ${round(percentile(importLoopDelays, 99), 1)} ms, max ${round(Math.max(0, ...importLoopDelays), 1)} ms; ${walRestarts()}`,
   );
   await disposables.close();
   rmSync(dataDir, { recursive: true, force: true });

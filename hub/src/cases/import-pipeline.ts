@@ -9,6 +9,7 @@ import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
 import { DeferredDayStats } from '../stats/aggregates.js';
 import { enterBulkWrites } from '../store/bulk.js';
+import { walCheckpointerOf } from '../store/checkpointer.js';
 import type { ValidCase } from './case-writer.js';
 import type { Checked } from './check.js';
 import { writeChecked } from './import.js';
@@ -51,10 +52,15 @@ export async function writeSlices(
   const endStaging = bulk ? nodes.beginStaging() : () => undefined;
   // … and write their day and month figures once, at the end (stats/aggregates.ts).
   const dayStats = bulk ? new DeferredDayStats(ctx.db, ctx.now()) : undefined;
+  // Between two transactions, a long WAL gets the chance to start over (checkpointer.ts, makeRoom).
+  const walRoom = async (): Promise<void> => {
+    await walCheckpointerOf(ctx.db)?.makeRoom();
+  };
   const sweepDue = async (): Promise<void> => {
     while (nodes.stagedSinceSweep >= SWEEP_ROWS) {
       if (nodes.sweepStaged() === 0) nodes.stagedSinceSweep = 0;
       await yieldToLoop();
+      await walRoom();
     }
   };
   try {
@@ -74,7 +80,10 @@ export async function writeSlices(
       report.nodes += part.nodes;
       rejected.push(...blocked);
       if (queued.length > 0) await yieldToLoop();
-      if (bulk) await sweepDue();
+      if (bulk) {
+        await walRoom();
+        await sweepDue();
+      }
     } while (queued.length > 0);
   } finally {
     // Also after a failed slice: the figures of the slices written (if this fails too, the mark

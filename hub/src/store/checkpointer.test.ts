@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -49,6 +49,32 @@ describe('WAL checkpointer (worker thread with its own connection)', () => {
     // The hub's connection is untouched by the close and still writes.
     insert(1);
     expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(5002);
+  });
+
+  it('keeps the WAL of a long stream of write transactions short when the writer makes room between them', async () => {
+    const checkpointer = (await WalCheckpointer.start(db, logger))!;
+    let restarts = 0;
+    // A bulk import's shape: transactions back to back (~190 frames each, 31 MB of WAL in all when
+    // nothing restarts it), the event loop free between them, checkpoints running meanwhile in the
+    // worker (one asked for every turn here, as the hub's timer would over a longer stream).
+    for (let slice = 0; slice < 40; slice++) {
+      insert(4000);
+      void checkpointer.checkpoint().catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (await checkpointer.makeRoom(200)) restarts++;
+    }
+    expect(restarts).toBeGreaterThan(2);
+    expect(checkpointer.restarts).toBe(restarts);
+    expect(checkpointer.restartWaitMs).toBeGreaterThan(0);
+    // The WAL file (it only grows: its size is its longest run) stayed under a third of the stream.
+    expect(statSync(join(dir, 'hub.sqlite-wal')).size).toBeLessThan(10 * 1024 * 1024);
+    expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(40 * 4000);
+    // Below the limit there is nothing to wait for; once closed, neither.
+    const runs = checkpointer.runs;
+    expect(await checkpointer.makeRoom(1_000_000)).toBe(false);
+    expect(checkpointer.runs).toBe(runs);
+    await checkpointer.close();
+    expect(await checkpointer.makeRoom(0)).toBe(false);
   });
 
   it('hands checkpoints back to the hub connection when its worker dies', async () => {

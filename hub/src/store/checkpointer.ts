@@ -19,6 +19,16 @@ import type { Db } from './database.js';
 import type { CheckpointerData, CheckpointerReply, CheckpointerRequest } from './checkpoint-worker.js';
 
 const INTERVAL_MS = 200;
+/**
+ * WAL frames (4 KB pages) beyond which a bulk writer waits, between two of its transactions, for
+ * a checkpoint to copy every frame back (see `makeRoom`): 128 MB, which stays in the page cache.
+ * Each wait took ~70 ms at 10 M nodes; at 32 MB they added up to 6 s of a 73 s import.
+ */
+export const WAL_RESTART_FRAMES = 32768;
+
+const checkpointers = new WeakMap<Db, WalCheckpointer>();
+/** The running checkpointer of a connection, if any. */
+export const walCheckpointerOf = (db: Db): WalCheckpointer | undefined => checkpointers.get(db);
 /** SQLite's own default, restored when the worker is gone. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -42,6 +52,11 @@ export class WalCheckpointer {
   private readonly timer: NodeJS.Timeout;
   /** Checkpoints run (for diagnostics). */
   runs = 0;
+  /** WAL restarts a bulk writer waited for, and how long it waited in all (for diagnostics). */
+  restarts = 0;
+  restartWaitMs = 0;
+  /** Frames in the WAL at the last checkpoint. */
+  private walFrames = 0;
 
   private constructor(
     private readonly db: Db,
@@ -70,7 +85,36 @@ export class WalCheckpointer {
       worker.once('error', reject);
     });
     db.pragma('wal_autocheckpoint = 0');
-    return new WalCheckpointer(db, worker, logger);
+    const checkpointer = new WalCheckpointer(db, worker, logger);
+    checkpointers.set(db, checkpointer);
+    return checkpointer;
+  }
+
+  /**
+   * Lets the WAL start over from its beginning when it has grown past `maxFrames`: call between
+   * two write transactions of a long stream of them (a bulk import). SQLite restarts the WAL only
+   * when a write transaction begins with every frame already copied back, which a writer that
+   * commits every ~0.1 s never gives the checkpointer (it copies while the next slice is written):
+   * the WAL then grew through the whole import (700 MB at 4 M nodes), every frame went to a new
+   * part of the file, and the kernel zeroed a fresh page-cache page for each (a tenth of the hub
+   * thread's time at 10 M nodes, BENCHMARKS.md). Waiting here for one checkpoint (the periodic
+   * ones have already copied most frames) lets the next transaction restart the WAL, whose pages
+   * are then still in the page cache. The event loop stays free meanwhile.
+   */
+  async makeRoom(maxFrames: number = WAL_RESTART_FRAMES): Promise<boolean> {
+    if (this.closed || this.walFrames <= maxFrames) return false;
+    const started = performance.now();
+    try {
+      const result = await this.checkpoint();
+      if (result.checkpointed < result.log) return false;
+    } catch {
+      return false; // closed or busy: the writer goes on, the WAL keeps growing until the next try
+    } finally {
+      this.restartWaitMs += performance.now() - started;
+    }
+    this.walFrames = 0;
+    this.restarts++;
+    return true;
   }
 
   /** Runs a checkpoint now; resolves with SQLite's figures. */
@@ -79,6 +123,8 @@ export class WalCheckpointer {
     const seq = ++this.seq;
     this.inFlight = true;
     return new Promise((resolve, reject) => {
+      // Someone waits for the answer: the worker keeps the process alive until it comes.
+      if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(seq, { resolve, reject });
       this.post({ kind: 'checkpoint', seq });
     });
@@ -87,6 +133,7 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    checkpointers.delete(this.db);
     clearInterval(this.timer);
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.post({ kind: 'close' });
@@ -104,6 +151,7 @@ export class WalCheckpointer {
     this.inFlight = false;
     const waiter = this.waiting.get(reply.seq);
     this.waiting.delete(reply.seq);
+    if (this.waiting.size === 0) this.worker.unref();
     if (reply.kind === 'failed') {
       // SQLITE_BUSY and the like: the next interval tries again.
       this.logger.warn({ reason: reply.message }, 'WAL checkpoint did not run');
@@ -111,12 +159,14 @@ export class WalCheckpointer {
       return;
     }
     this.runs++;
+    this.walFrames = reply.log;
     waiter?.resolve({ log: reply.log, checkpointed: reply.checkpointed });
   }
 
   private fallBack(error: Error): void {
     if (this.closed) return;
     this.closed = true;
+    checkpointers.delete(this.db);
     clearInterval(this.timer);
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     this.logger.error({ err: error }, 'WAL checkpointer stopped: the hub checkpoints on its own thread again');
