@@ -20,6 +20,7 @@ import { StatsDelta } from '../stats/aggregates.js';
 import { periodsOfCase } from '../cases/deductions.js';
 import { calendarOf } from './calendar.js';
 import { catalogOf } from './repository.js';
+import { walCheckpointerOf } from '../store/checkpointer.js';
 
 export interface RecomputeReport {
   /** Open nodes of the type looked at. */
@@ -135,6 +136,8 @@ async function run(job: Job): Promise<RecomputeReport> {
     if (to < total) {
       ctx.events.publish({ type: 'catalog.recompute', data: { code: job.event, scanned: to, total, moved: report.moved, done: false } });
       await yieldToLoop();
+      // A rule change over millions of nodes is a long stream of transactions: let the WAL start over.
+      await walCheckpointerOf(ctx.db)?.makeRoom();
     }
   }
   return ctx.mutate(job.actor, 'catalog.recompute', ({ emit }) => {
