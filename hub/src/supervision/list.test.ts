@@ -1,21 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SupervisionOrder } from '@cc/protocol';
-import { SYSTEM_ACTOR } from '../audit/audit-log.js';
-import { importCases } from '../cases/import.js';
-import { T0, startTestHub, type TestHub } from '../cases/test-support.js';
-import { nextEscalation } from './store.js';
+import { T0, type TestHub } from '../cases/test-support.js';
+import { DUE, hubWithCases, writeOrders } from './test-support.js';
 
 const CASE_A = '(2026)甲执1号';
 const CASE_B = '(2026)乙执1号';
 const FILLER = 600;
-const DUE = '2026-07-01T00:00:00Z';
 
 let hub: TestHub;
 beforeEach(async () => {
-  hub = await startTestHub();
-  importCases(hub.ctx, SYSTEM_ACTOR, [
-    { caseNo: CASE_A, court: 'A1', kind: 'first', filedAt: '2026-05-01', amountOwed: 1 },
-    { caseNo: CASE_B, court: 'B1', kind: 'first', filedAt: '2026-05-01', amountOwed: 1 },
+  hub = await hubWithCases([
+    [CASE_A, 'A1'],
+    [CASE_B, 'B1'],
   ]);
 });
 afterEach(async () => {
@@ -30,14 +26,16 @@ const issue = async (caseNo: string, content: string): Promise<SupervisionOrder>
 
 /** `FILLER` orders on case B, each a millisecond newer than the last, written straight to the table. */
 function addFiller(from: number): void {
-  const due = Date.parse(DUE);
-  const insert = hub.ctx.db.prepare(
-    `INSERT INTO supervision_orders (id, case_no, node_id, court_code, issuer_id, issuer_name, content, due_at, state, level, next_escalation_at, created_at)
-     VALUES (?, ?, NULL, 'B1', 'p', '值班员', 'x', ?, 'issued', 0, ?, ?)`,
+  writeOrders(
+    hub,
+    Array.from({ length: FILLER }, (_, i) => ({
+      id: `filler-${i}`,
+      caseNo: CASE_B,
+      court: 'B1',
+      state: 'issued' as const,
+      createdAt: from + i,
+    })),
   );
-  hub.ctx.db.transaction(() => {
-    for (let i = 0; i < FILLER; i++) insert.run(`filler-${i}`, CASE_B, due, nextEscalation(due, 0), from + i);
-  })();
 }
 
 const list = (query: string, token = hub.tokens.officer) =>

@@ -1,53 +1,36 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { supervisionListSchema, type SupervisionList, type SupervisionOrder } from '@cc/protocol';
-import { SYSTEM_ACTOR } from '../audit/audit-log.js';
-import { importCases } from '../cases/import.js';
-import { T0, startTestHub, type TestHub } from '../cases/test-support.js';
-import { nextEscalation } from './store.js';
+import { T0, type TestHub } from '../cases/test-support.js';
+import { DUE, hubWithCases, writeOrders, type StoredOrder } from './test-support.js';
 
 const CASE_A = '(2026)甲执1号';
 const CASE_A2 = '(2026)甲执2号';
 const CASE_B = '(2026)乙执1号';
-const DUE = '2026-07-01T00:00:00Z';
 
 let hub: TestHub;
 beforeEach(async () => {
-  hub = await startTestHub();
-  importCases(hub.ctx, SYSTEM_ACTOR, [
-    { caseNo: CASE_A, court: 'A1', kind: 'first', filedAt: '2026-05-01', amountOwed: 1 },
-    { caseNo: CASE_A2, court: 'A1', kind: 'first', filedAt: '2026-05-01', amountOwed: 1 },
-    { caseNo: CASE_B, court: 'B1', kind: 'first', filedAt: '2026-05-01', amountOwed: 1 },
+  hub = await hubWithCases([
+    [CASE_A, 'A1'],
+    [CASE_A2, 'A1'],
+    [CASE_B, 'B1'],
   ]);
 });
 afterEach(async () => {
   await hub.close();
 });
 
-interface Stored {
-  id: string;
-  caseNo: string;
-  court: string;
-  createdAt: number;
-}
+type Stored = StoredOrder;
 
 /** Orders written straight to the table; seven share each issued millisecond, so ties are the rule. */
 function addOrders(n: number, of: (i: number) => { caseNo: string; court: string }, prefix: string): Stored[] {
-  const due = Date.parse(DUE);
-  const insert = hub.ctx.db.prepare(
-    `INSERT INTO supervision_orders (id, case_no, node_id, court_code, issuer_id, issuer_name, content, due_at, state, level, next_escalation_at, created_at)
-     VALUES (?, ?, NULL, ?, 'p', '值班员', 'x', ?, ?, 0, ?, ?)`,
-  );
   // Ids not in issue order, so that the tie-break by id is tested, not the insert order.
-  const stored = Array.from({ length: n }, (_, i) => ({
+  const stored = Array.from({ length: n }, (_, i): Stored => ({
     id: `${prefix}-${((i * 7919) % n).toString().padStart(4, '0')}`,
     ...of(i),
+    state: i % 3 === 0 ? 'replied' : 'issued',
     createdAt: T0 - 100_000 + Math.floor(i / 7),
   }));
-  hub.ctx.db.transaction(() => {
-    stored.forEach((o, i) =>
-      insert.run(o.id, o.caseNo, o.court, due, i % 3 === 0 ? 'replied' : 'issued', nextEscalation(due, 0), o.createdAt),
-    );
-  })();
+  writeOrders(hub, stored);
   return stored;
 }
 
