@@ -96,7 +96,7 @@ export class WalCheckpointer {
    * when a write transaction begins with every frame already copied back, which a writer that
    * commits every ~0.1 s never gives the checkpointer (it copies while the next slice is written):
    * the WAL then grew through the whole import (700 MB at 4 M nodes), every frame went to a new
-   * part of the file, and the kernel zeroed a fresh page-cache page for each (a tenth of the hub
+   * part of the file, and the kernel zeroed a fresh page-cache page for each (8 % of the hub
    * thread's time at 10 M nodes, BENCHMARKS.md). Waiting here for one checkpoint (the periodic
    * ones have already copied most frames) lets the next transaction restart the WAL, whose pages
    * are then still in the page cache. The event loop stays free meanwhile.
