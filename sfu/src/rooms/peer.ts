@@ -9,6 +9,13 @@ export interface ProducerEntry {
   source: MediaSourceName;
   /** The participant muted itself (pauseProducer). */
   selfPaused: boolean;
+  /**
+   * Audio: the pause state last asked of the worker by Room.gateAudio. `producer.paused` changes
+   * only when the worker has answered, so two gates in a row (moderated mode on, then the floor
+   * given) read a stale flag: the second saw "not paused yet", asked nothing, and the first's pause
+   * then silenced the floor holder. Requests on one channel run in order, so the last one asked wins.
+   */
+  gatePaused: boolean;
 }
 
 export interface ConsumerEntry {

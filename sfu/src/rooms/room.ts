@@ -267,7 +267,7 @@ export class Room {
   }
 
   announceProducer(peer: Peer, producer: types.Producer, source: MediaSourceName): void {
-    peer.producers.set(producer.id, { producer, source, selfPaused: false });
+    peer.producers.set(producer.id, { producer, source, selfPaused: false, gatePaused: producer.paused });
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       if (this.peers.has(peer.id)) this.broadcastProducerClosed(peer, producer.id);
@@ -295,8 +295,9 @@ export class Room {
       for (const entry of peer.producers.values()) {
         if (entry.producer.kind !== 'audio' || entry.producer.closed) continue;
         const pause = entry.selfPaused || silenced;
-        if (pause && !entry.producer.paused) void entry.producer.pause().catch(() => undefined);
-        if (!pause && entry.producer.paused) void entry.producer.resume().catch(() => undefined);
+        if (pause === entry.gatePaused) continue;
+        entry.gatePaused = pause;
+        void (pause ? entry.producer.pause() : entry.producer.resume()).catch(() => undefined);
       }
     }
   }
