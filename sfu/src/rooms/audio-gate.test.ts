@@ -4,30 +4,15 @@
  * each other faster than the worker answers. (What the peers hear is tested with Chromium in
  * tests/e2e/sfu-consultation.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
 import type { JoinTokenClaims } from '@cc/protocol';
-import { createLogger } from '@cc/runtime';
-import { sfuConfigSchema } from '../config.js';
 import { forceMute, giveFloor, setModerated, takeFloor } from '../moderation/moderation.js';
-import { WorkerPool } from '../workers/worker-pool.js';
-import { RoomRegistry } from './room-registry.js';
 import type { Room } from './room.js';
+import { realRooms } from './test-support.js';
 
-const settings = sfuConfigSchema.parse({ workers: 1 });
-const logger = createLogger('sfu-test', 'silent');
-let pool: WorkerPool;
-let rooms: RoomRegistry;
+const real = realRooms();
 let ssrc = 1000;
-
-beforeAll(async () => {
-  pool = await WorkerPool.create(settings, logger);
-  rooms = new RoomRegistry(pool, settings, logger);
-});
-afterAll(() => {
-  rooms.closeAll();
-  pool.close();
-});
 
 /** A peer with a microphone: an Opus producer on a plain transport of the peer's router. */
 async function withMicrophone(room: Room, sub: string, role: JoinTokenClaims['role'] = 'court_user') {
@@ -58,7 +43,7 @@ async function settled(producers: types.Producer[]): Promise<boolean[]> {
 
 describe('server-side audio gate (real mediasoup worker)', () => {
   it('leaves the floor holder audible when moderated mode and the floor are set back to back', async () => {
-    const room = await rooms.get('gate-test');
+    const room = await real.rooms.get('gate-test');
     const leader = await withMicrophone(room, 'leader', 'leader');
     const b = await withMicrophone(room, 'b');
     const c = await withMicrophone(room, 'c');

@@ -5,19 +5,13 @@
  * come back within the grace period loses its per-peer state. (The media side is tested with
  * Chromium in tests/e2e/sfu-consultation.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, type JoinTokenClaims, type SfuNotification } from '@cc/protocol';
-import { createLogger } from '@cc/runtime';
-import { sfuConfigSchema } from '../config.js';
 import { forceMute, giveFloor, lockRoom, raiseHand, setLayout } from '../moderation/moderation.js';
-import { WorkerPool } from '../workers/worker-pool.js';
-import { RoomRegistry } from './room-registry.js';
 import type { Room } from './room.js';
+import { realRooms } from './test-support.js';
 
-const settings = sfuConfigSchema.parse({ workers: 1, rejoinGraceMs: 300 });
-const logger = createLogger('sfu-test', 'silent');
-let pool: WorkerPool;
-let rooms: RoomRegistry;
+const real = realRooms({ rejoinGraceMs: 300 });
 
 const claims = (sub: string, role: JoinTokenClaims['role'] = 'court_user'): JoinTokenClaims => ({
   room: 'memory-test',
@@ -56,19 +50,9 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise
   }
 }
 
-beforeAll(async () => {
-  pool = await WorkerPool.create(settings, logger);
-  rooms = new RoomRegistry(pool, settings, logger);
-});
-
-afterAll(() => {
-  rooms.closeAll();
-  pool.close();
-});
-
 describe('room memory across a SIGKILLed mediasoup worker', () => {
   it('keeps per-peer moderation state by join-token subject, the lock, the layout and the bans', async () => {
-    const room = await rooms.get('memory-test');
+    const room = await real.rooms.get('memory-test');
     const leader = join(room, 'leader', 'leader');
     const a = join(room, 'a');
     const b = join(room, 'b');
@@ -83,10 +67,10 @@ describe('room memory across a SIGKILLed mediasoup worker', () => {
     lockRoom(room, true);
     const before = structuredClone(room.state);
 
-    const [pid] = pool.pids;
+    const [pid] = real.pool.pids;
     process.kill(pid!, 'SIGKILL');
-    await until(() => (room.closed && pool.restarts === 1 && !pool.pids.includes(pid!) ? true : undefined));
-    const rebuilt = await rooms.get('memory-test');
+    await until(() => (room.closed && real.pool.restarts === 1 && !real.pool.pids.includes(pid!) ? true : undefined));
+    const rebuilt = await real.rooms.get('memory-test');
     expect(rebuilt).not.toBe(room);
     expect(rebuilt.memory.sessionId).toBe(room.memory.sessionId);
     expect(rebuilt.state).toEqual(before);
