@@ -34,6 +34,14 @@ const nodeKey = (type: string, cycle: number): string => `${type}|${cycle}`;
 
 /** Open nodes (after this write) whose type blocks `closure`. */
 function blockingNodes(closure: ClosureType, incoming: NodeWrite[], stored: NodeRow[], catalog: Map<string, NodeType>): string[] {
+  if (stored.length === 0) {
+    // A new case (a bulk import's usual one): its own open nodes, each (type, cycle) once (check.ts).
+    const codes: string[] = [];
+    for (const n of incoming)
+      if (n.doneAt === null && catalog.get(n.type.code)?.blocksClosure.includes(closure) && !codes.includes(n.type.code))
+        codes.push(n.type.code);
+    return codes;
+  }
   const open = new Map<string, string>();
   for (const n of stored) if (n.done_at === null) open.set(nodeKey(n.type, n.cycle), n.type);
   for (const n of incoming) {

