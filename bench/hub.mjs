@@ -24,6 +24,7 @@ import { putCourt } from '../hub/dist/orgs/repository.js';
 import { SYSTEM_ACTOR } from '../hub/dist/audit/audit-log.js';
 import { recomputeType } from '../hub/dist/catalog/recompute.js';
 import { catalogOf, invalidateCatalog, putNodeType } from '../hub/dist/catalog/repository.js';
+import { flushDeferredDays } from '../hub/dist/stats/aggregates.js';
 import { benchCourts, benchRecords, NODES_PER_CASE } from './hub/dataset.mjs';
 import { percentile, progress, quick, round, tempDataDir } from './lib/stats.mjs';
 
@@ -142,8 +143,12 @@ if (INFLIGHT === 1) {
   };
   await timed(() => Promise.all(Array.from({ length: INFLIGHT }, lane)));
 }
-// The sweep of staged open nodes that follows each import (the last one's here) is part of the work.
-await timed(() => nodeWriterOf(ctx.db).whenSwept());
+// The sweep of staged open nodes that follows each import (the last one's here) is part of the
+// work, and so is writing the day figures the imports left for when the hub is idle.
+await timed(async () => {
+  await nodeWriterOf(ctx.db).whenSwept();
+  flushDeferredDays(ctx.db);
+});
 const importNodesPerS = nodes / (importMs / 1000);
 // WAL restarts the import waited for (checkpointer.ts, makeRoom).
 const walRestarts = () => {
@@ -152,13 +157,20 @@ const walRestarts = () => {
     ? `WAL restarted ${checkpointer.restarts}× after waits of ${Math.round(checkpointer.restartWaitMs)} ms in all`
     : 'no WAL checkpointer';
 };
+// The day figures count every imported case (the bulk imports' held figures are written by now).
+const dayFigures = () => {
+  const { received, cases } = ctx.db
+    .prepare('SELECT (SELECT SUM(received) FROM case_day_stats) AS received, (SELECT COUNT(*) FROM cases) AS cases')
+    .get();
+  return `day figures count ${received.toLocaleString()} of ${cases.toLocaleString()} cases`;
+};
 const importCasesPerS = CASES / (importMs / 1000);
 const importLoad = round((load0 + loadavg()[0]) / 2, 1);
 if (process.argv.includes('--import-only')) {
   // For comparing import changes: the import figures alone, then stop.
   const mainRate = Math.round(nodes / (importMainCpuMs / 1000));
   console.log(
-    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s; loop delay p99 ${round(percentile(importLoopDelays, 99), 1)} ms, max ${round(Math.max(0, ...importLoopDelays), 1)} ms; ${walRestarts()}`,
+    `\n  import only: ${nodes.toLocaleString()} nodes → ${Math.round(importNodesPerS).toLocaleString()} nodes/s wall, ${mainRate.toLocaleString()} per hub-thread CPU-s, ${Math.round(nodes / (importCpuUs / 1e6)).toLocaleString()} per process CPU-s; loop delay p99 ${round(percentile(importLoopDelays, 99), 1)} ms, max ${round(Math.max(0, ...importLoopDelays), 1)} ms; ${walRestarts()}; ${dayFigures()}`,
   );
   await disposables.close();
   rmSync(dataDir, { recursive: true, force: true });

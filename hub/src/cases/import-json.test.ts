@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '@cc/protocol';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import type { Db } from '../store/database.js';
+import { flushDeferredDays } from '../stats/aggregates.js';
 import { checkWorkerOf } from './check-pool.js';
 import { importCases } from './import.js';
 import { importCasesJson } from './import-json.js';
@@ -31,15 +32,19 @@ const record = (i: number, extra: Record<string, unknown> = {}): Record<string, 
   ...extra,
 });
 
-const rows = (db: Db) => ({
-  cases: db.prepare('SELECT * FROM cases ORDER BY case_no').all(),
-  nodes: db
-    .prepare(
-      'SELECT c.case_no, n.type, n.cycle, n.due_at, n.done_at, n.state, n.next_at FROM flow_nodes n JOIN cases c ON c.id = n.case_id ORDER BY 1, 2, 3',
-    )
-    .all(),
-  days: db.prepare('SELECT * FROM case_day_stats ORDER BY day, court_code').all(),
-});
+// The day figures as a statistics query reads them (held ones written first).
+const rows = (db: Db) => {
+  flushDeferredDays(db);
+  return {
+    cases: db.prepare('SELECT * FROM cases ORDER BY case_no').all(),
+    nodes: db
+      .prepare(
+        'SELECT c.case_no, n.type, n.cycle, n.due_at, n.done_at, n.state, n.next_at FROM flow_nodes n JOIN cases c ON c.id = n.case_id ORDER BY 1, 2, 3',
+      )
+      .all(),
+    days: db.prepare('SELECT * FROM case_day_stats ORDER BY day, court_code').all(),
+  };
+};
 const caseCount = (db: Db): number => (db.prepare('SELECT COUNT(*) AS n FROM cases').get() as { n: number }).n;
 
 describe('import of JSON text through the check worker', () => {

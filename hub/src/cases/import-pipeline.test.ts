@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import type { Db } from '../store/database.js';
+import { flushDeferredDays } from '../stats/aggregates.js';
 import { checkWorkerOf } from './check-pool.js';
 import { importCases } from './import.js';
 import { importCasesSliced } from './import-sliced.js';
@@ -47,17 +48,21 @@ function records(): Record<string, unknown>[] {
   return list;
 }
 
-const stored = (db: Db) => ({
-  cases: db.prepare('SELECT * FROM cases ORDER BY case_no').all(),
-  nodes: db
-    .prepare(
-      `SELECT c.case_no, n.court_code, n.type, n.cycle, n.started_at, n.due_at, n.done_at, n.state, n.next_at
+// The day figures as a statistics query reads them (held ones written first).
+const stored = (db: Db) => {
+  flushDeferredDays(db);
+  return {
+    cases: db.prepare('SELECT * FROM cases ORDER BY case_no').all(),
+    nodes: db
+      .prepare(
+        `SELECT c.case_no, n.court_code, n.type, n.cycle, n.started_at, n.due_at, n.done_at, n.state, n.next_at
        FROM flow_nodes n JOIN cases c ON c.id = n.case_id ORDER BY c.case_no, n.type, n.cycle`,
-    )
-    .all(),
-  days: db.prepare('SELECT * FROM case_day_stats ORDER BY day, court_code').all(),
-  states: db.prepare('SELECT * FROM node_state_counts ORDER BY court_code, state').all(),
-});
+      )
+      .all(),
+    days: db.prepare('SELECT * FROM case_day_stats ORDER BY day, court_code').all(),
+    states: db.prepare('SELECT * FROM node_state_counts ORDER BY court_code, state').all(),
+  };
+};
 
 describe('import pipeline (check worker + writes on the hub thread)', () => {
   it('gives the same report and the same rows as the single-thread path', async () => {

@@ -7,7 +7,7 @@
 import type { ImportRejection, ImportReport } from '@cc/protocol';
 import type { Actor } from '../audit/audit-log.js';
 import type { HubContext } from '../app/module.js';
-import { DeferredDayStats } from '../stats/aggregates.js';
+import { deferredDayStatsOf } from '../stats/aggregates.js';
 import { enterBulkWrites } from '../store/bulk.js';
 import { walCheckpointerOf } from '../store/checkpointer.js';
 import type { ValidCase } from './case-writer.js';
@@ -50,8 +50,9 @@ export async function writeSlices(
   // writes them directly.
   const nodes = nodeWriterOf(ctx.db);
   const endStaging = bulk ? nodes.beginStaging() : () => undefined;
-  // … and write their day and month figures once, at the end (stats/aggregates.ts).
-  const dayStats = bulk ? new DeferredDayStats(ctx.db, ctx.now()) : undefined;
+  // … and leave their day and month figures to be written when the hub is idle (stats/aggregates.ts).
+  const dayStats = bulk ? deferredDayStatsOf(ctx) : undefined;
+  const endDays = dayStats ? dayStats.begin(ctx.now()) : () => undefined;
   // Between two transactions, a long WAL gets the chance to start over (checkpointer.ts, makeRoom).
   const walRoom = async (): Promise<void> => {
     await walCheckpointerOf(ctx.db)?.makeRoom();
@@ -86,15 +87,8 @@ export async function writeSlices(
       }
     } while (queued.length > 0);
   } finally {
-    // Also after a failed slice: the figures of the slices written (if this fails too, the mark
-    // stays and the next start recounts them). In a turn of its own: writing a request's day
-    // figures takes about as long as a slice, and the event loop waits for one at a time.
-    try {
-      if (dayStats) await yieldToLoop();
-      dayStats?.finish();
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'day and month figures of an import not written; recounted at the next start');
-    }
+    // Also after a failed slice: the figures of the slices written are held all the same.
+    endDays();
     endStaging();
     leaveBulk();
     // The rest is swept right after the import is answered (NodeWriter.scheduleSweep), also after

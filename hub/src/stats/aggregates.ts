@@ -6,6 +6,7 @@
  * instead of scanning millions of cases.
  */
 import type { ClosureType } from '@cc/protocol';
+import type { DisposableStore, Logger } from '@cc/runtime';
 import type { Migration } from '../app/module.js';
 import type { Db } from '../store/database.js';
 import { DAY_MS, chinaDay } from '../deadlines/calendar.js';
@@ -336,28 +337,60 @@ function statementsOf(db: Db) {
 }
 
 /**
- * The day and month figures of a bulk import, written once at its end instead of with each
- * slice. A slice of 2,000 cases filed over three years touches ~3,500 court-day rows and ~800
- * court-month rows, nearly every page of both tables: their upserts were a fifth of a slice's
- * write time and every commit rewrote those pages (BENCHMARKS.md "Hub import"). The slices still
- * write the per-court totals and node counts; the import's day figures add up here (only those of
- * committed slices) and are written in one transaction when it ends, before it is answered.
+ * The day and month figures of bulk imports, held here and written while the hub is otherwise
+ * idle instead of with each slice or each request. A slice of 2,000 cases filed over three
+ * years touches ~3,500 court-day rows and ~800 court-month rows, nearly every page of both
+ * tables: their upserts were a fifth of a slice's write time (BENCHMARKS.md "Hub import"). Once
+ * per request, a request of 20,000 cases filed over three years still upserted ~35,000 court-day
+ * rows, while all the requests of a bulk import together touch at most courts × days rows; held
+ * across requests, they are written once (BENCHMARKS.md "Hub import: day figures held until the
+ * hub is idle"). The slices still write the per-court totals and node counts; the day figures of
+ * their committed slices add up here.
  *
- * Until then the period figures lag behind the import's cases (the wall refreshes after the
- * import anyway). A row in `stats_deferred`, committed before the first slice and removed with
- * the figures, marks the import: if the hub stops in between, the next start recounts the day
- * and month figures from the cases (cases/stats-recount.ts).
+ * The held figures are written (one transaction) when no bulk import has run for IDLE_MS, before
+ * any statistics query reads the tables (`flushDeferredDays`, so no reader ever sees them lag),
+ * and when the hub closes. A row in `stats_deferred`, committed before the first slice adds
+ * anything and removed with the figures, marks them: if the hub stops in between, the next
+ * start recounts the day and month figures from the cases (cases/stats-recount.ts).
  */
 export class DeferredDayStats {
   private readonly collected = new StatsDelta();
-  private readonly id: number;
-  private done = false;
+  /** The `stats_deferred` row while figures are (or may be) held. */
+  private mark: number | null = null;
+  private imports = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Transactions that wrote held figures (for tests and the bench). */
+  writes = 0;
 
   constructor(
     private readonly db: Db,
-    now: number,
-  ) {
-    this.id = Number(db.prepare('INSERT INTO stats_deferred (since) VALUES (?)').run(now).lastInsertRowid);
+    private readonly onError: (error: unknown) => void,
+    private readonly idleMs = IDLE_MS,
+  ) {}
+
+  /** A bulk import starts adding figures; call the returned function when it ends (also on failure). */
+  begin(now: number): () => void {
+    if (this.mark === null) this.mark = Number(this.db.prepare('INSERT INTO stats_deferred (since) VALUES (?)').run(now).lastInsertRowid);
+    this.imports++;
+    this.cancel();
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.imports--;
+      if (this.imports === 0 && !this.closed) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          try {
+            this.flush();
+          } catch (error) {
+            this.onError(error);
+          }
+        }, this.idleMs);
+        this.timer.unref();
+      }
+    };
   }
 
   /** Takes a committed slice's day figures (after its transaction, not inside it). */
@@ -365,13 +398,60 @@ export class DeferredDayStats {
     delta.moveDaysInto(this.collected);
   }
 
-  /** Writes the collected figures and removes the mark, in one transaction. */
-  finish(): void {
-    if (this.done) return;
+  /**
+   * Writes the held figures now, in one transaction; the mark goes with them unless an import is
+   * still adding (its later slices are marked by it still).
+   */
+  flush(): void {
+    this.cancel();
+    const mark = this.mark;
+    if (mark === null) return;
+    const keep = this.imports > 0;
     this.db.transaction(() => {
       this.collected.applyDays(this.db);
-      this.db.prepare('DELETE FROM stats_deferred WHERE id = ?').run(this.id);
+      if (!keep) this.db.prepare('DELETE FROM stats_deferred WHERE id = ?').run(mark);
     })();
-    this.done = true;
+    this.writes++;
+    if (!keep) this.mark = null;
   }
+
+  /** The hub is closing: writes what is held (if that fails, the mark stays and the next start recounts). */
+  close(): void {
+    this.closed = true;
+    this.cancel();
+    try {
+      this.flush();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** How long no bulk import must have run before held day figures are written. */
+export const IDLE_MS = 1000;
+
+const deferredDays = new WeakMap<Db, DeferredDayStats>();
+
+/** The hub's held day figures (made on first use; written when the hub closes). */
+export function deferredDayStatsOf(ctx: { db: Db; logger: Logger; disposables: DisposableStore }): DeferredDayStats {
+  let deferred = deferredDays.get(ctx.db);
+  if (!deferred) {
+    const held = new DeferredDayStats(ctx.db, (error) =>
+      ctx.logger.error({ err: error }, 'day and month figures of bulk imports not written; recounted at the next start'),
+    );
+    deferredDays.set(ctx.db, held);
+    ctx.disposables.add('deferred day figures', () => held.close());
+    deferred = held;
+  }
+  return deferred;
+}
+
+/** Writes held day figures before the day and month tables are read. */
+export function flushDeferredDays(db: Db): void {
+  deferredDays.get(db)?.flush();
 }

@@ -5,10 +5,11 @@ import { importCasesSliced } from '../cases/import-sliced.js';
 import { writeSlices } from '../cases/import-pipeline.js';
 import { restartableHubs, type TestHub } from '../cases/test-support.js';
 import type { Db } from '../store/database.js';
-import { DeferredDayStats } from './aggregates.js';
+import { DeferredDayStats, deferredDayStatsOf, flushDeferredDays, IDLE_MS } from './aggregates.js';
 
-// A bulk import writes its day and month figures once, at its end (DeferredDayStats): the
-// figures must end up exactly as a one-transaction import's, also when a slice fails, and be
+// Bulk imports leave their day and month figures to be written when the hub is idle, or before a
+// statistics query reads them (DeferredDayStats): the figures must end up exactly as a
+// one-transaction import's, also when a slice fails, no query may see them lag, and they are
 // recounted at the next start when the hub stopped before they were written.
 const hubs = restartableHubs('cc-hub-deferred-');
 const hub = (dataDir?: string): Promise<TestHub> => hubs.start(dataDir);
@@ -49,7 +50,7 @@ const received = (db: Db): number => (db.prepare('SELECT COALESCE(SUM(received),
 const marks = (db: Db): number => (db.prepare('SELECT COUNT(*) AS n FROM stats_deferred').get() as { n: number }).n;
 
 describe('day and month figures of a bulk import', () => {
-  it('are written once at its end, equal to a one-transaction import of the same records', async () => {
+  it('are held through the import and written later, equal to a one-transaction import of the same records', async () => {
     const [sliced, single] = await Promise.all([hub(), hub()]);
     importCases(sliced.ctx, SYSTEM_ACTOR, records(0, 10));
     importCases(single.ctx, SYSTEM_ACTOR, records(0, 10));
@@ -74,9 +75,51 @@ describe('day and month figures of a bulk import', () => {
     expect(report).toMatchObject({ accepted: 55, created: 50, updated: 5 });
     importCases(single.ctx, SYSTEM_ACTOR, list);
     expect(probes.some((p) => p.cases > 10 && p.received === 10 && p.marks === 1)).toBe(true);
+    // Answered, still held (the hub has not been idle yet) …
+    expect(received(db)).toBe(10);
+    expect(marks(db)).toBe(1);
+    // … and written when it has been.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS + 300));
     expect(figures(db)).toEqual(figures(single.ctx.db));
     expect(received(db)).toBe(60);
     expect(marks(db)).toBe(0);
+    expect(deferredDayStatsOf(sliced.ctx).writes).toBe(1);
+  });
+
+  it('of imports one after the other are written once, and a statistics query right after one counts all its cases', async () => {
+    const [sliced, single] = await Promise.all([hub(), hub()]);
+    const db = sliced.ctx.db;
+    for (const [from, to] of [
+      [0, 40],
+      [40, 80],
+      [80, 120],
+    ] as const)
+      await importCasesSliced(sliced.ctx, SYSTEM_ACTOR, records(from, to), undefined, { slice: 9, worker: false });
+    importCases(single.ctx, SYSTEM_ACTOR, records(0, 120));
+    expect(received(db)).toBe(0);
+    expect(marks(db)).toBe(1);
+    const stats = await sliced.request<{ total: { received: number; closed: number } }>(
+      'GET',
+      '/api/v1/stats?from=2026-01-01&to=2026-05-31',
+      sliced.tokens.admin,
+    );
+    expect(stats.status).toBe(200);
+    expect(stats.body.total).toMatchObject({ received: 120, closed: 60 });
+    expect(figures(db)).toEqual(figures(single.ctx.db));
+    expect(marks(db)).toBe(0);
+    expect(deferredDayStatsOf(sliced.ctx).writes).toBe(1);
+  });
+
+  it('are written when the hub closes', async () => {
+    const dataDir = hubs.dataDir();
+    const first = await hub(dataDir);
+    await importCasesSliced(first.ctx, SYSTEM_ACTOR, records(0, 30), undefined, { slice: 7, worker: false });
+    expect(received(first.ctx.db)).toBe(0);
+    await hubs.stop(first);
+    const again = await hub(dataDir);
+    // Written at close, so nothing was left to recount: the mark is gone and the figures are there.
+    expect(received(again.ctx.db)).toBe(30);
+    expect(marks(again.ctx.db)).toBe(0);
   });
 
   it('keep the figures of the slices written before one failed', async () => {
@@ -91,6 +134,7 @@ describe('day and month figures of a bulk import', () => {
     });
     await expect(failing).rejects.toThrow('check failed');
     importCases(single.ctx, SYSTEM_ACTOR, records(0, 20));
+    flushDeferredDays(sliced.ctx.db);
     expect(figures(sliced.ctx.db)).toEqual(figures(single.ctx.db));
     expect(marks(sliced.ctx.db)).toBe(0);
   });
@@ -99,8 +143,12 @@ describe('day and month figures of a bulk import', () => {
     const dataDir = hubs.dataDir();
     const first = await hub(dataDir);
     importCases(first.ctx, SYSTEM_ACTOR, records(0, 12));
-    // A bulk import cut short after two slices: written, marked, figures never written.
-    const deferred = new DeferredDayStats(first.ctx.db, first.ctx.now());
+    // A bulk import cut short after two slices: written, marked, figures never written (a
+    // DeferredDayStats of its own, not the hub's, which would write them at close).
+    const deferred = new DeferredDayStats(first.ctx.db, (error) => {
+      throw error;
+    });
+    deferred.begin(first.ctx.now());
     for (const [from, to] of [
       [12, 24],
       [24, 36],

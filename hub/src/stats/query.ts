@@ -6,7 +6,7 @@ import type { StatsFigures, StatsMetric, StatsResponse } from '@cc/protocol';
 import type { Db } from '../store/database.js';
 import { DAY_MS, chinaDay, parseDateInput } from '../deadlines/calendar.js';
 import { supervisionCounts } from '../supervision/store.js';
-import { FIELDS, firstDayOfMonth, monthOfDay } from './aggregates.js';
+import { FIELDS, firstDayOfMonth, flushDeferredDays, monthOfDay } from './aggregates.js';
 
 interface DayRow {
   court_code: string;
@@ -112,6 +112,7 @@ function periodRows(q: ReturnType<typeof statementsOf>, fromDay: number, toDay: 
 }
 
 export function queryStats(db: Db, now: number, range: ReturnType<typeof period>, court: string | null): StatsResponse {
+  flushDeferredDays(db);
   const q = statementsOf(db);
   const params = { f: range.fromDay, t: range.toDay, court };
   const days = periodRows(q, range.fromDay, range.toDay, court);
