@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowNode } from '@cc/protocol';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import type { Db } from '../store/database.js';
+import { walCheckpointerOf } from '../store/checkpointer.js';
 import { importCases } from './import.js';
 import { importCasesSliced } from './import-sliced.js';
 import { listOpenNodes } from './read.js';
@@ -224,6 +226,28 @@ describe('open nodes staged by a bulk import', () => {
     ).toEqual({
       n: 36,
     });
+  });
+});
+
+describe('the sweep after a bulk import', () => {
+  it('ends with a checkpoint, so the next write starts the WAL over instead of the next import waiting for one', async () => {
+    const h = await hub();
+    const db = h.ctx.db;
+    const checkpointer = walCheckpointerOf(db)!;
+    // Only the writer's checkpoint counts here: the periodic ones are stopped (after the one in flight).
+    clearInterval((checkpointer as unknown as { timer: NodeJS.Timeout }).timer);
+    await checkpointer.checkpoint();
+    const runs = checkpointer.runs;
+    await importCasesSliced(h.ctx, SYSTEM_ACTOR, records(0, 40), undefined, { slice: 7, worker: false });
+    await nodeWriterOf(db).whenSwept();
+    expect(stagedCount(db)).toBe(0);
+    const importFrames = (statSync(`${db.name}-wal`).size - 32) / (4096 + 24);
+    expect(importFrames).toBeGreaterThan(50);
+    await vi.waitFor(() => expect(checkpointer.runs).toBe(runs + 1));
+    // Every frame was copied back: one more write goes to the start of the WAL.
+    importCases(h.ctx, SYSTEM_ACTOR, records(40, 41));
+    const after = await checkpointer.checkpoint();
+    expect(after.log).toBeLessThan(importFrames / 2);
   });
 });
 

@@ -10,6 +10,7 @@ import type { Db } from '../store/database.js';
 import type { Statement } from 'better-sqlite3';
 import { nextWarnAt, warnStart, type WarnRule } from '../deadlines/reminders.js';
 import { NodeStateCode, type StatsDelta } from '../stats/aggregates.js';
+import { walCheckpointerOf } from '../store/checkpointer.js';
 
 export const casesMigrations: Migration[] = [
   {
@@ -272,6 +273,12 @@ export class NodeWriter {
           return;
         }
         this.stagedSinceSweep = 0;
+        // Nothing more to write for now: a checkpoint copying every frame back lets the next
+        // import's first transaction restart the WAL, instead of that import waiting for the
+        // copy between two of its slices (checkpointer.ts, makeRoom).
+        walCheckpointerOf(this.db)
+          ?.checkpoint()
+          .catch(() => undefined);
       } catch (error) {
         onError(error);
       }
