@@ -272,7 +272,7 @@ export class StatsDelta {
    * order (day, then court: the tables' primary keys), so the upserts walk each table once from
    * its start instead of jumping to a random page for every row.
    */
-  applyDays(db: Db): void {
+  applyDays(db: Db, forget = true): void {
     const q = statementsOf(db);
     const byKey = (a: Figures, b: Figures): number => a.key - b.key || (a.court < b.court ? -1 : a.court > b.court ? 1 : 0);
     const days = [...this.allDays()].sort(byKey);
@@ -289,6 +289,11 @@ export class StatsDelta {
     }
     const sums = [...months.values()].flatMap((ofCourt) => [...ofCourt.values()]).sort(byKey);
     for (const sum of sums) q.month.run(...sum.bind(values));
+    if (forget) this.days.clear();
+  }
+
+  /** Forgets the collected day figures (written by `applyDays(db, false)` in a committed transaction). */
+  forgetDays(): void {
     this.days.clear();
   }
 
@@ -382,11 +387,7 @@ export class DeferredDayStats {
       if (this.imports === 0 && !this.closed) {
         this.timer = setTimeout(() => {
           this.timer = null;
-          try {
-            this.flush();
-          } catch (error) {
-            this.onError(error);
-          }
+          this.tryFlush();
         }, this.idleMs);
         this.timer.unref();
       }
@@ -408,22 +409,29 @@ export class DeferredDayStats {
     if (mark === null) return;
     const keep = this.imports > 0;
     this.db.transaction(() => {
-      this.collected.applyDays(this.db);
+      this.collected.applyDays(this.db, false);
       if (!keep) this.db.prepare('DELETE FROM stats_deferred WHERE id = ?').run(mark);
     })();
+    // Only once committed: a failed write (at any point, its commit too) keeps them held.
+    this.collected.forgetDays();
     this.writes++;
     if (!keep) this.mark = null;
+  }
+
+  /** `flush`, its failure reported to `onError` instead of thrown. */
+  tryFlush(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   /** The hub is closing: writes what is held (if that fails, the mark stays and the next start recounts). */
   close(): void {
     this.closed = true;
     this.cancel();
-    try {
-      this.flush();
-    } catch (error) {
-      this.onError(error);
-    }
+    this.tryFlush();
   }
 
   private cancel(): void {
@@ -451,7 +459,11 @@ export function deferredDayStatsOf(ctx: { db: Db; logger: Logger; disposables: D
   return deferred;
 }
 
-/** Writes held day figures before the day and month tables are read. */
+/**
+ * Writes held day figures before the day and month tables are read. A failure to write them is
+ * logged and the read goes on with the figures as stored: they are held still (or, if the
+ * failure struck after they were taken, recounted at the next start from the mark).
+ */
 export function flushDeferredDays(db: Db): void {
-  deferredDays.get(db)?.flush();
+  deferredDays.get(db)?.tryFlush();
 }

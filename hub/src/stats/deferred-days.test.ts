@@ -110,6 +110,26 @@ describe('day and month figures of a bulk import', () => {
     expect(deferredDayStatsOf(sliced.ctx).writes).toBe(1);
   });
 
+  it('stay held when writing them fails: the statistics query answers with the stored figures, and the next one counts all', async () => {
+    const h = await hub();
+    const db = h.ctx.db;
+    importCases(h.ctx, SYSTEM_ACTOR, records(0, 10));
+    await importCasesSliced(h.ctx, SYSTEM_ACTOR, records(10, 40), undefined, { slice: 7, worker: false });
+    // A write that fails inside the transaction (as a full disk would), after the day rows went in.
+    db.exec(`CREATE TRIGGER month_fails BEFORE INSERT ON case_month_stats BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const query = () => h.request<{ total: { received: number } }>('GET', '/api/v1/stats?from=2026-01-01&to=2026-05-31', h.tokens.admin);
+    const failed = await query();
+    expect(failed.status).toBe(200);
+    expect(failed.body.total.received).toBe(10);
+    expect(received(db)).toBe(10);
+    expect(marks(db)).toBe(1);
+    db.exec('DROP TRIGGER month_fails');
+    const counted = await query();
+    expect(counted.body.total.received).toBe(40);
+    expect(received(db)).toBe(40);
+    expect(marks(db)).toBe(0);
+  });
+
   it('are written when the hub closes', async () => {
     const dataDir = hubs.dataDir();
     const first = await hub(dataDir);
