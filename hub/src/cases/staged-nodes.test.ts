@@ -243,7 +243,7 @@ describe('the sweep after a bulk import', () => {
     expect(stagedCount(db)).toBe(0);
     const importFrames = (statSync(`${db.name}-wal`).size - 32) / (4096 + 24);
     expect(importFrames).toBeGreaterThan(50);
-    await vi.waitFor(() => expect(checkpointer.runs).toBe(runs + 1));
+    await vi.waitFor(() => expect(checkpointer.runs).toBe(runs + 1), { timeout: 5000 });
     // Every frame was copied back: one more write goes to the start of the WAL.
     importCases(h.ctx, SYSTEM_ACTOR, records(40, 41));
     const after = await checkpointer.checkpoint();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/audit-log.js';
 import { checkRecords, importCases, writeChecked } from '../cases/import.js';
 import { importCasesSliced } from '../cases/import-sliced.js';
@@ -79,7 +79,7 @@ describe('day and month figures of a bulk import', () => {
     expect(received(db)).toBe(10);
     expect(marks(db)).toBe(1);
     // … and written when it has been.
-    await new Promise((resolve) => setTimeout(resolve, IDLE_MS + 300));
+    await vi.waitFor(() => expect(marks(db)).toBe(0), { timeout: IDLE_MS * 5, interval: 50 });
     expect(figures(db)).toEqual(figures(single.ctx.db));
     expect(received(db)).toBe(60);
     expect(marks(db)).toBe(0);
