@@ -371,7 +371,6 @@ export class DeferredDayStats {
   constructor(
     private readonly db: Db,
     private readonly onError: (error: unknown) => void,
-    private readonly idleMs = IDLE_MS,
   ) {}
 
   /** A bulk import starts adding figures; call the returned function when it ends (also on failure). */
@@ -388,7 +387,7 @@ export class DeferredDayStats {
         this.timer = setTimeout(() => {
           this.timer = null;
           this.tryFlush();
-        }, this.idleMs);
+        }, IDLE_MS);
         this.timer.unref();
       }
     };
@@ -450,7 +449,10 @@ export function deferredDayStatsOf(ctx: { db: Db; logger: Logger; disposables: D
   let deferred = deferredDays.get(ctx.db);
   if (!deferred) {
     const held = new DeferredDayStats(ctx.db, (error) =>
-      ctx.logger.error({ err: error }, 'day and month figures of bulk imports not written; recounted at the next start'),
+      ctx.logger.error(
+        { err: error },
+        'day and month figures of bulk imports not written yet; held, tried again by the next statistics query',
+      ),
     );
     deferredDays.set(ctx.db, held);
     ctx.disposables.add('deferred day figures', () => held.close());
@@ -461,8 +463,8 @@ export function deferredDayStatsOf(ctx: { db: Db; logger: Logger; disposables: D
 
 /**
  * Writes held day figures before the day and month tables are read. A failure to write them is
- * logged and the read goes on with the figures as stored: they are held still (or, if the
- * failure struck after they were taken, recounted at the next start from the mark).
+ * logged and the read goes on with the figures as stored; they stay held (and marked) for the
+ * next try.
  */
 export function flushDeferredDays(db: Db): void {
   deferredDays.get(db)?.tryFlush();
